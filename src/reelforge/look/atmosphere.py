@@ -1,0 +1,104 @@
+"""Atmosphere: fog baked into the scene's depth layers, and particles (rain, snow, dust, sparks) per frame.
+
+A particle field is drawn once into a seamlessly tiling texture and scrolled; each frame adds a window of it
+(no copy: a view), so particles cost one saturating add per frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from reelforge.scene.layers import Layer
+from reelforge.scene.paint import fractal_noise, hex_color, mix, to_uint8
+
+
+def fog_layers(layers: list[Layer], density: float, seed: int) -> list[Layer]:
+    """Fade each layer into fog by its distance, with drifting banks of ground mist on the far ones."""
+    rng = np.random.default_rng(seed)
+    back = layers[0].rgb
+    fog_color = np.clip(back.reshape(-1, 3).mean(axis=0) / 255.0 * 0.6 + 0.4, 0, 1).astype(np.float32)
+    out = []
+    for layer in layers:
+        h, w = layer.rgb.shape[:2]
+        small_h, small_w = h // 4, w // 4
+        banks = fractal_noise(small_h, small_w, rng, scale=0.5, octaves=4, stretch=2.5)
+        low = np.linspace(0.3, 1.0, small_h, dtype=np.float32)[:, None]
+        amount = density * (1.0 - layer.depth) ** 0.7 * (0.55 + 0.45 * banks) * low
+        amount = cv2.resize(amount, (w, h), interpolation=cv2.INTER_LINEAR)
+        rgb = mix(layer.rgb.astype(np.float32) / 255.0, fog_color, amount)
+        out.append(layer.with_rgb(to_uint8(rgb)))
+    return out
+
+
+@dataclass(frozen=True)
+class ParticleKind:
+    """How a particle kind looks and moves (speeds in frame heights per second)."""
+
+    count_per_megapixel: int
+    size: tuple[float, float]  # radius range in pixels at 1080 wide
+    color: str
+    fall: float  # + down, - up
+    drift: float  # sideways speed
+    sway: float  # sideways sway amplitude, fraction of the width
+    streak: float  # streak length in pixels (rain), 0 for round particles
+    brightness: float
+
+
+PARTICLES: dict[str, ParticleKind] = {
+    "rain": ParticleKind(900, (0.8, 1.3), "#c8d8ff", 1.6, -0.1, 0.0, 46.0, 0.55),
+    "snow": ParticleKind(260, (1.5, 4.5), "#ffffff", 0.09, 0.02, 0.01, 0.0, 0.9),
+    "dust": ParticleKind(140, (0.8, 2.2), "#ffdcae", -0.015, 0.03, 0.006, 0.0, 0.6),
+    "sparks": ParticleKind(110, (1.0, 2.6), "#ffa040", -0.22, 0.03, 0.02, 10.0, 1.0),
+}
+
+
+class ParticleField:
+    """A scrolling, seamlessly tiled texture of one particle kind for one frame size."""
+
+    def __init__(self, kind: str, height: int, width: int, fps: float, seed: int):
+        self.spec = PARTICLES[kind]
+        self.height, self.width, self.fps = height, width, fps
+        rng = np.random.default_rng(seed)
+        scale = width / 1080
+        tile = np.zeros((height, width), np.float32)
+        count = int(self.spec.count_per_megapixel * height * width / 1e6)
+        xs, ys = rng.uniform(0, width, count), rng.uniform(0, height, count)
+        radii = rng.uniform(*self.spec.size, count) * scale
+        levels = rng.uniform(0.35, 1.0, count) * self.spec.brightness
+        angle = float(np.arctan2(self.spec.fall, self.spec.drift)) if self.spec.streak else 0.0
+        for x, y, r, level in zip(xs, ys, radii, levels):
+            for ox in (-width, 0, width):
+                for oy in (-height, 0, height):
+                    self._draw(tile, x + ox, y + oy, r, level, angle, scale)
+        if not self.spec.streak:
+            tile = cv2.GaussianBlur(tile, (0, 0), 0.8 * scale) * 1.6
+        color = hex_color(self.spec.color)
+        rgb = to_uint8(np.clip(tile, 0, 1)[:, :, None] * color[None, None, :])
+        self.texture = np.tile(rgb, (2, 2, 1))
+
+    def _draw(self, tile: np.ndarray, x: float, y: float, r: float, level: float, angle: float,
+              scale: float) -> None:
+        if not (-60 < x < self.width + 60 and -60 < y < self.height + 60):
+            return
+        if self.spec.streak:
+            length = self.spec.streak * scale
+            dx, dy = np.cos(angle) * length, np.sin(angle) * length
+            p0 = (int(x * 16), int(y * 16))
+            p1 = (int((x + dx) * 16), int((y + dy) * 16))
+            cv2.line(tile, p0, p1, float(level), max(1, int(round(r))), cv2.LINE_AA, shift=4)
+        else:
+            cv2.circle(tile, (int(x * 16), int(y * 16)), int(r * 16), float(level), -1, cv2.LINE_AA, shift=4)
+
+    def apply(self, frame: np.ndarray, t: float) -> None:
+        """Add the particles at time ``t`` (seconds) to an RGB frame in place."""
+        spec = self.spec
+        dy = (spec.fall * self.height * t) % self.height
+        sway = spec.sway * self.width * np.sin(2 * np.pi * 0.25 * t)
+        dx = (spec.drift * self.width * t + sway) % self.width
+        y0 = int(self.height - dy) % self.height
+        x0 = int(self.width - dx) % self.width
+        window = self.texture[y0 : y0 + self.height, x0 : x0 + self.width]
+        cv2.add(frame, window, dst=frame)

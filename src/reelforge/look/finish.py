@@ -1,0 +1,84 @@
+"""Per-frame finishes in one place: light and vignette gain, particles, letterbox, grain and scratches."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from reelforge.look import lighting
+from reelforge.look.atmosphere import PARTICLES, ParticleField
+from reelforge.look.grain import GrainBank, draw_scratches
+from reelforge.look.styles import Style
+
+LETTERBOX = 0.08  # bar height as a fraction of the frame height, top and bottom
+
+
+class FrameFinisher:
+    """Applies a style's per-frame finishes to frames of one size."""
+
+    def __init__(self, style: Style, frame_size: tuple[int, int], fps: float, seed: int, letterbox: bool = False):
+        self.style = style
+        self.width, self.height = frame_size
+        self.fps, self.seed, self.letterbox = fps, seed, letterbox
+        self.vignette = lighting.vignette(self.height, self.width, style.vignette)
+        self.grain = GrainBank(self.height, self.width, style.grain, seed) if style.grain > 0 else None
+        self._particles: dict[str, ParticleField] = {}
+        self._gain_full: np.ndarray | None = None
+
+    def light(self, frame: np.ndarray, kind: str | None, t: float, progress: float) -> None:
+        """Multiply an RGB frame in place by the scene's lighting gain and the style's vignette."""
+        grid = self.vignette
+        scalar = 1.0
+        if kind == "moving":
+            grid = grid * lighting.moving_light(self.height, self.width, progress, (self.seed % 97) / 97)
+        elif kind == "exposure":
+            scalar *= lighting.exposure_ramp(progress)
+        if kind == "flicker" or self.style.flicker:
+            scalar *= lighting.flicker(t, (self.seed % 89) / 89)
+        if kind != "moving" and scalar == 1.0:
+            if self.style.vignette == 0.0:
+                return
+            if self._gain_full is None:
+                self._gain_full = self._to_gain_image(grid)
+            gain = self._gain_full
+        else:
+            gain = self._to_gain_image(grid * scalar)
+        cv2.multiply(frame, gain, dst=frame, scale=1 / 128)
+
+    def _to_gain_image(self, grid: np.ndarray) -> np.ndarray:
+        small = np.clip(grid * 128.0 + 0.5, 0, 255).astype(np.uint8)
+        full = cv2.resize(small, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+        return cv2.merge([full, full, full])
+
+    def particles(self, frame: np.ndarray, kind: str | None, t: float) -> None:
+        """Add rain, snow, dust or sparks to an RGB frame in place (fog is baked into the scene)."""
+        if kind not in PARTICLES:
+            return
+        field = self._particles.get(kind)
+        if field is None:
+            field = self._particles[kind] = ParticleField(kind, self.height, self.width, self.fps, self.seed)
+        field.apply(frame, t)
+
+    def bars(self, frame: np.ndarray) -> None:
+        """Black letterbox bars, when asked for."""
+        if self.letterbox:
+            bar = int(self.height * LETTERBOX)
+            frame[:bar] = 0
+            frame[self.height - bar :] = 0
+
+    def film(self, i420: np.ndarray, frame_index: int) -> None:
+        """Grain and scratches on the luma plane of a YUV 4:2:0 frame, in place."""
+        luma = i420[: self.height]
+        if self.grain is not None:
+            self.grain.apply(luma, frame_index)
+        if self.style.scratches:
+            draw_scratches(luma, frame_index, self.seed)
+
+    def weave(self, frame_index: int) -> tuple[float, float]:
+        """Gate weave: the film's small sub-pixel wander in the projector gate (0 for digital styles)."""
+        if self.style.gate_weave == 0.0:
+            return (0.0, 0.0)
+        t = frame_index / self.fps
+        amount = self.style.gate_weave
+        return (amount * float(np.sin(2 * np.pi * 1.3 * t) * 0.6 + np.sin(2 * np.pi * 3.7 * t) * 0.4),
+                amount * float(np.sin(2 * np.pi * 0.9 * t + 1.0) * 0.7 + np.sin(2 * np.pi * 5.1 * t) * 0.3))

@@ -1,0 +1,139 @@
+"""The eight styles of SPEC.md. Each is one function whose recipe reads top to bottom.
+
+A style's ``paint`` changes the content's look and runs once per scene layer at source resolution (so a
+camera move never makes it flicker); its per-frame finishes (grain, vignette, scratches, gate weave,
+depth of field) are numbers in its Style record, applied by look.finish and the compositor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from reelforge.look.tone import (
+    apply_curve,
+    color_matrix,
+    contrast_brightness_curve,
+    luma,
+    s_curve,
+    scale_saturation_value,
+)
+from reelforge.request import Style as StyleName
+
+Paint = Callable[[np.ndarray, "np.ndarray | None"], np.ndarray]
+
+
+def cinematic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Teal-orange grade: shadows pushed to teal, highlights to orange; a soft S contrast curve."""
+    x = np.arange(256, dtype=np.float32)
+    shadows = np.clip(1.0 - x / 128.0, 0, 1)
+    highlights = np.clip((x - 128.0) / 127.0, 0, 1)
+    curves = np.stack([x - 14 * shadows + 16 * highlights,     # red: out of shadows, into highlights
+                       x + 4 * shadows + 4 * highlights,       # green: a touch up both ends
+                       x + 16 * shadows - 16 * highlights], 1)  # blue: into shadows, out of highlights
+    graded = apply_curve(image, curves)
+    return apply_curve(graded, s_curve(0.35))
+
+
+def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Cel look: bilateral-smoothed, posterized, vivid; Canny edges inked over it (90 % ink on an edge)."""
+    smoothed = image
+    for _ in range(2):
+        smoothed = cv2.bilateralFilter(smoothed, 9, 60, 7)
+    levels = 6
+    step = 256 // levels
+    poster = apply_curve(smoothed, (np.arange(256) // step) * step + step // 2)
+    poster = scale_saturation_value(poster, 1.3, 1.05)
+    edges = cv2.Canny(cv2.GaussianBlur(luma(image), (3, 3), 0), 40, 110)
+    if alpha is not None:
+        edges |= cv2.Canny(alpha, 60, 160)
+    ink = cv2.dilate(edges, np.ones((2, 2), np.uint8)).astype(np.float32)[:, :, None] / 255.0
+    return (poster * (1.0 - 0.9 * ink)).astype(np.uint8)
+
+
+def realistic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Natural colour: grey-world white balance (half strength), mild unsharp-mask sharpening."""
+    means = image.reshape(-1, 3).mean(axis=0) + 1e-3
+    gains = 1.0 + 0.5 * (means.mean() / means - 1.0)
+    balanced = color_matrix(image, np.diag(gains))
+    blurred = cv2.GaussianBlur(balanced, (0, 0), 1.4)
+    return cv2.addWeighted(balanced, 1.6, blurred, -0.6, 0)
+
+
+def abstract(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Surreal: a mirror kaleidoscope (left half reflected) and a colour remap of luminance."""
+    half = image.shape[1] // 2
+    mirrored = image.copy()
+    mirrored[:, image.shape[1] - half :] = image[:, :half][:, ::-1]
+    remapped = cv2.cvtColor(cv2.applyColorMap(luma(mirrored), cv2.COLORMAP_TWILIGHT_SHIFTED), cv2.COLOR_BGR2RGB)
+    return cv2.addWeighted(mirrored, 0.45, remapped, 0.55, 0)
+
+
+def vintage(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Old film: the sepia matrix, contrast x1.2, brightness x0.9 (grain and scratches come per frame)."""
+    sepia = np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]], np.float32)
+    toned = color_matrix(image, sepia)
+    return apply_curve(toned, contrast_brightness_curve(1.2, 0.9))
+
+
+def neon(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Cyberpunk: HSV saturation x1.5 and value x1.2, then a Gaussian glow blended 70 % / 30 %."""
+    vivid = scale_saturation_value(image, 1.5, 1.2)
+    glow = cv2.GaussianBlur(vivid, (0, 0), max(3.0, image.shape[1] / 150))
+    return cv2.addWeighted(vivid, 0.7, glow, 0.3, 0)
+
+
+def noir(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Black and white: grayscale, contrast x1.5, brightness x0.8, histogram equalization (visible pixels)."""
+    gray = apply_curve(luma(image), contrast_brightness_curve(1.5, 0.8))
+    visible = gray if alpha is None else gray[alpha > 127]
+    if visible.size:
+        cdf = np.cumsum(np.bincount(visible.ravel(), minlength=256)).astype(np.float32)
+        cdf = (cdf - cdf[cdf > 0][0]) / max(cdf[-1] - cdf[cdf > 0][0], 1.0)
+        gray = apply_curve(gray, 255.0 * np.clip(cdf, 0, 1))
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
+
+
+def watercolor(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+    """Hand painted: bilateral smoothing, edge-preserving filter, non-local-means denoise, stylization.
+
+    The heavy filters run at half size (paint has no fine detail to lose) and are resized back.
+    """
+    height, width = image.shape[:2]
+    small = cv2.resize(image, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+    small = cv2.bilateralFilter(small, 9, 50, 50)
+    small = cv2.edgePreservingFilter(small, flags=cv2.RECURS_FILTER, sigma_s=40, sigma_r=0.35)
+    small = cv2.fastNlMeansDenoisingColored(small, None, 7, 7, 5, 15)
+    small = cv2.stylization(small, sigma_s=30, sigma_r=0.4)
+    paper = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+    return apply_curve(paper, contrast_brightness_curve(0.9, 1.06))
+
+
+@dataclass(frozen=True)
+class Style:
+    """A style's content paint and its per-frame finishes."""
+
+    name: str
+    paint: Paint
+    grain: float = 0.0  # film grain standard deviation in 8-bit levels
+    vignette: float = 0.0  # darkening at the corners, 0..1
+    depth_blur: float = 0.0  # blur (pixels at source size) of the farthest layer: shallow depth of field
+    scratches: bool = False
+    gate_weave: float = 0.0  # per-frame jitter of the film in the gate, pixels
+    flicker: bool = False
+
+
+STYLES: dict[StyleName, Style] = {
+    StyleName.cinematic: Style("cinematic", cinematic, grain=5.0, vignette=0.35, depth_blur=6.0),
+    StyleName.anime: Style("anime", anime),
+    StyleName.realistic: Style("realistic", realistic, depth_blur=1.5),
+    StyleName.abstract: Style("abstract", abstract, vignette=0.2),
+    StyleName.vintage: Style("vintage", vintage, grain=11.0, vignette=0.5, scratches=True, gate_weave=1.2,
+                             flicker=True),
+    StyleName.neon: Style("neon", neon, vignette=0.3, depth_blur=3.0),
+    StyleName.noir: Style("noir", noir, grain=6.0, vignette=0.45, depth_blur=3.0),
+    StyleName.watercolor: Style("watercolor", watercolor),
+}

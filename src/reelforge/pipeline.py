@@ -1,0 +1,259 @@
+"""render(request) -> Result: the one place that wires the stages, top to bottom.
+
+script -> narration -> plan -> per scene: layers (theme or photo, fog, mood, style, LUT, depth of field)
+-> per frame: camera + composite -> light -> transition -> flow smoothing -> particles -> letterbox
+-> captions -> YUV -> grain -> encode. Frames are produced in a worker thread while the encoder runs, and
+scene layers are built one scene ahead and dropped after use, so memory stays flat as duration grows.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from reelforge.camera import camera_view
+from reelforge.captions import CaptionRenderer, paginate, write_subtitles
+from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
+from reelforge.encode import VideoEncoder, rgb_to_i420, write_poster
+from reelforge.flow import FlowSmoother
+from reelforge.look.atmosphere import fog_layers
+from reelforge.look.finish import FrameFinisher
+from reelforge.look.lut import Lut3D, apply_lut, load_cube
+from reelforge.look.mood import grade_mood
+from reelforge.look.styles import STYLES, Style
+from reelforge.plan import TRANSITION_S, ScenePlan, plan_scenes, transition_for
+from reelforge.presets import Preset, preset_for
+from reelforge.request import VideoRequest
+from reelforge.scene import build_layers, image_layers, source_size
+from reelforge.scene.layers import Layer
+from reelforge.script import write_script
+from reelforge.script.llm import LLMConfig
+from reelforge.voice import Narration, narrate
+from reelforge.voice.narration import TAIL_S
+
+ProgressCallback = Callable[[str, int, int], None]
+STAGES = ("script", "voice", "frames", "encode")
+
+
+@dataclass
+class RenderResult:
+    """What a render produced and how long each stage took."""
+
+    script: str
+    script_source: str
+    output: Path
+    duration: float
+    frame_count: int
+    fps: int
+    size: tuple[int, int]
+    timings: dict[str, float]
+    subtitles: tuple[Path, Path] | None
+    poster: Path
+    scenes: list[ScenePlan]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def video_duration(request: VideoRequest, narration: Narration) -> float:
+    """The video is the requested duration, or longer when the (sped-up) narration needs it."""
+    return max(request.duration, narration.speech_end + TAIL_S)
+
+
+def scene_layers(request: VideoRequest, scene: ScenePlan, style: Style, lut: Lut3D | None,
+                 size: tuple[int, int]) -> list[PreparedLayer]:
+    """Build a scene's layers and give them the look: fog, mood, style, LUT, depth of field."""
+    width, height = size
+    if request.background_image is not None:
+        layers = image_layers(request.background_image, width, height)
+    else:
+        layers = build_layers(scene.theme, scene.time_of_day, width, height, scene.seed)
+    if scene.atmosphere == "fog":
+        layers = fog_layers(layers, 0.55, scene.seed)
+    styled: list[Layer] = []
+    for layer in layers:
+        rgb = style.paint(grade_mood(layer.rgb, request.emotion), layer.alpha)
+        if lut is not None:
+            rgb = apply_lut(rgb, lut)
+        alpha = layer.alpha
+        blur = style.depth_blur * (1.0 - layer.depth) ** 1.5 * width / 1400
+        if blur > 0.4 and len(layers) > 1:
+            rgb = cv2.GaussianBlur(rgb, (0, 0), blur)
+            alpha = None if alpha is None else cv2.GaussianBlur(alpha, (0, 0), blur)
+        styled.append(Layer(rgb, alpha, layer.depth, max(0, layer.top - int(3 * blur))))
+    return prepare_layers(styled)
+
+
+class SceneCache:
+    """Scene layers built one scene ahead in a worker thread; a scene is dropped once passed."""
+
+    def __init__(self, build: Callable[[int], list[PreparedLayer]], count: int):
+        self._build, self._count = build, count
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-scene")
+        self._futures: dict[int, Future] = {}
+
+    def get(self, index: int) -> list[PreparedLayer]:
+        for stale in [i for i in self._futures if i < index - 1]:
+            del self._futures[stale]
+        for wanted in (index, index + 1):
+            if wanted < self._count and wanted not in self._futures:
+                self._futures[wanted] = self._pool.submit(self._build, wanted)
+        return self._futures[index].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._futures.clear()
+
+
+class FrameRenderer:
+    """Produces the frames of one render in order: ``frames()`` yields (index, YUV 4:2:0, RGB)."""
+
+    def __init__(self, request: VideoRequest, preset: Preset, scenes: list[ScenePlan], narration: Narration,
+                 duration: float):
+        self.request, self.preset, self.scenes = request, preset, scenes
+        self.frame_count = round(duration * preset.fps)
+        self.style = STYLES[request.style]
+        self.transition = TRANSITIONS[transition_for(request)]
+        lut = load_cube(request.lut_file) if request.lut_file else None
+        size = source_size(preset.width, preset.height)
+        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size), len(scenes))
+        self.compositor = LayerCompositor(preset.size)
+        self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox)
+        self.captions = CaptionRenderer(paginate(narration.words, preset.width), preset.size) \
+            if request.captions and narration.words else None
+        smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
+        self.smoother = FlowSmoother() if smoothing else None
+
+    def _span(self, index: int) -> tuple[float, float]:
+        """The time a scene is on screen, its transitions included (the camera move covers all of it)."""
+        scene = self.scenes[index]
+        start = scene.start - (TRANSITION_S / 2 if index > 0 else 0.0)
+        end = scene.end + (TRANSITION_S / 2 if index < len(self.scenes) - 1 else 0.0)
+        return start, end
+
+    def _scene_frame(self, index: int, t: float, frame_index: int) -> np.ndarray:
+        scene = self.scenes[index]
+        start, end = self._span(index)
+        progress = min(max((t - start) / max(end - start, 1e-6), 0.0), 1.0)
+        view = camera_view(self.request.camera_movement, progress)
+        rgba = self.compositor.render(self.cache.get(index), view, self.finisher.weave(frame_index))
+        rgb = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
+        self.finisher.light(rgb, scene.lighting, t, progress)
+        return rgb
+
+    def _active(self, t: float) -> list[int]:
+        return [i for i in range(len(self.scenes)) if self._span(i)[0] <= t < self._span(i)[1]] or \
+            [len(self.scenes) - 1]
+
+    def frame_at(self, frame_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """The finished frame ``frame_index`` as (YUV 4:2:0, RGB before captions and grain)."""
+        t = frame_index / self.preset.fps
+        active = self._active(t)
+        rgb = self._scene_frame(active[-1], t, frame_index)
+        if len(active) > 1:
+            outgoing = self._scene_frame(active[0], t, frame_index)
+            boundary_start = self._span(active[-1])[0]
+            rgb = self.transition(outgoing, rgb, (t - boundary_start) / TRANSITION_S)
+            if self.smoother is not None:
+                self.smoother.reset()
+        if self.smoother is not None:
+            rgb = self.smoother.smooth(rgb)
+        self.finisher.particles(rgb, self.scenes[active[-1]].atmosphere, t)
+        self.finisher.bars(rgb)
+        clean = rgb.copy() if frame_index == self.poster_index else rgb
+        if self.captions is not None:
+            self.captions.draw(rgb, t)
+        i420 = rgb_to_i420(rgb)
+        self.finisher.film(i420, frame_index)
+        return i420, clean
+
+    @property
+    def poster_index(self) -> int:
+        return min(self.frame_count - 1, self.frame_count // 3)
+
+    def frames(self, depth: int = 6) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """Yield (index, YUV frame, RGB frame) in order, rendered ahead in a worker thread."""
+        buffer: queue.Queue = queue.Queue(maxsize=depth)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for index in range(self.frame_count):
+                    if stop.is_set():
+                        return
+                    buffer.put((index, *self.frame_at(index)))
+                buffer.put(None)
+            except BaseException as error:  # handed to the consumer, raised there
+                buffer.put(error)
+
+        worker = threading.Thread(target=produce, name="reelforge-frames", daemon=True)
+        worker.start()
+        try:
+            while (item := buffer.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while worker.is_alive():
+                try:
+                    buffer.get_nowait()
+                except queue.Empty:
+                    worker.join(0.05)
+            self.cache.close()
+
+
+def render(request: VideoRequest, output: str | Path, progress: ProgressCallback | None = None,
+           llm: LLMConfig | None = None) -> RenderResult:
+    """Render a request into an MP4 at ``output`` (plus .srt, .vtt and a .jpg poster beside it)."""
+    report = progress or _noop
+    output = Path(output)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    report("script", 0, 1)
+    script = write_script(request.text, request.is_custom, request.duration, request.seed,
+                          llm if llm is not None else LLMConfig.from_env())
+    timings["script"] = time.perf_counter() - clock
+    report("script", 1, 1)
+
+    clock = time.perf_counter()
+    report("voice", 0, 1)
+    narration = narrate(script.text, request.duration, request.seed)
+    timings["voice"] = time.perf_counter() - clock
+    report("voice", 1, 1)
+
+    preset = preset_for(request.quality, request.aspect)
+    duration = video_duration(request, narration)
+    scenes = plan_scenes(request, script.text, narration, duration)
+    renderer = FrameRenderer(request, preset, scenes, narration, duration)
+    total = renderer.frame_count
+    poster_path = output.with_suffix(".jpg")
+
+    clock = time.perf_counter()
+    with VideoEncoder(output, preset.width, preset.height, preset.fps, preset.bitrate, preset.x264_preset,
+                      audio=narration.audio, audio_rate=narration.sample_rate, frame_count=total) as encoder:
+        report("frames", 0, total)
+        for index, i420, clean in renderer.frames():
+            encoder.write_i420(i420)
+            if index == renderer.poster_index:
+                write_poster(poster_path, clean)
+            report("frames", index + 1, total)
+        timings["frames"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        report("encode", 0, 1)
+    subtitles = write_subtitles(renderer.captions.pages, output) if renderer.captions is not None else None
+    timings["encode"] = time.perf_counter() - clock
+    report("encode", 1, 1)
+    return RenderResult(script.text, script.source, output, total / preset.fps, total, preset.fps, preset.size,
+                        timings, subtitles, poster_path, scenes, script.warnings)

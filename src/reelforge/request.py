@@ -1,0 +1,175 @@
+"""The public contract: one request describes one video (see SPEC.md)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reelforge.errors import RequestError
+
+MIN_DURATION = 1.0
+MAX_DURATION = 300.0
+MAX_TEXT_CHARS = 5000
+
+
+class VideoType(str, Enum):
+    cinematic = "cinematic"
+    character = "character"
+    hybrid = "hybrid"
+
+
+class Style(str, Enum):
+    cinematic = "cinematic"
+    anime = "anime"
+    realistic = "realistic"
+    abstract = "abstract"
+    vintage = "vintage"
+    neon = "neon"
+    noir = "noir"
+    watercolor = "watercolor"
+
+
+class CharacterType(str, Enum):
+    person = "person"
+    monkey = "monkey"
+    anime = "anime"
+    cartoon = "cartoon"
+    robot = "robot"
+    animal = "animal"
+    fantasy = "fantasy"
+    cyborg = "cyborg"
+
+
+class Emotion(str, Enum):
+    neutral = "neutral"
+    happy = "happy"
+    sad = "sad"
+    angry = "angry"
+    surprised = "surprised"
+    fearful = "fearful"
+    disgusted = "disgusted"
+    excited = "excited"
+    calm = "calm"
+    confident = "confident"
+
+
+class Quality(str, Enum):
+    speed = "speed"
+    balanced = "balanced"
+    quality = "quality"
+    ultra = "ultra"
+
+
+class CameraMovement(str, Enum):
+    static = "static"
+    slow_zoom_in = "slow_zoom_in"
+    slow_zoom_out = "slow_zoom_out"
+    pan_left = "pan_left"
+    pan_right = "pan_right"
+    tilt_up = "tilt_up"
+    tilt_down = "tilt_down"
+    orbit = "orbit"
+    dolly = "dolly"
+    crane = "crane"
+
+
+class Aspect(str, Enum):
+    portrait = "9:16"
+    landscape = "16:9"
+    square = "1:1"
+
+
+class Transition(str, Enum):
+    auto = "auto"
+    crossfade = "crossfade"
+    fade_black = "fade_black"
+    slide = "slide"
+
+
+class Atmosphere(str, Enum):
+    auto = "auto"
+    none = "none"
+    fog = "fog"
+    rain = "rain"
+    snow = "snow"
+    dust = "dust"
+    sparks = "sparks"
+
+
+class Lighting(str, Enum):
+    auto = "auto"
+    none = "none"
+    moving = "moving"
+    flicker = "flicker"
+    exposure = "exposure"
+
+
+class VideoRequest(BaseModel):
+    """Every field of SPEC.md's request, plus seed, aspect, media inputs and look options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="Script (is_custom) or topic.")
+    is_custom: bool = Field(False, description="True: narrate text as is; false: write a script from it.")
+    video_type: VideoType = VideoType.cinematic
+    style: Style = Style.cinematic
+    character_type: CharacterType = CharacterType.person
+    emotion: Emotion = Emotion.neutral
+    quality: Quality = Quality.balanced
+    camera_movement: CameraMovement = CameraMovement.static
+    duration: float = Field(5.0, ge=MIN_DURATION, le=MAX_DURATION, description="Target length in seconds.")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Same request and seed give the same video.")
+    aspect: Aspect = Aspect.portrait
+    transition: Transition = Transition.auto
+    atmosphere: Atmosphere = Atmosphere.auto
+    lighting: Lighting = Lighting.auto
+    captions: bool = True
+    letterbox: bool = False
+    flow_smoothing: bool | None = Field(None, description="None: on where it helps (per-frame styled content).")
+    background_image: Path | None = Field(None, description="A photo replacing the procedural scenes.")
+    lut_file: Path | None = Field(None, description="A .cube 3D LUT applied after the style.")
+
+    @field_validator("text")
+    @classmethod
+    def _text_has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must contain words, not only spaces")
+        return value.strip()
+
+    @field_validator("background_image", "lut_file")
+    @classmethod
+    def _file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"file not found: {value}")
+        return value
+
+
+def _allowed_values(field: str) -> list[str] | None:
+    annotation = VideoRequest.model_fields[field].annotation
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [member.value for member in annotation]
+    return None
+
+
+def describe_validation_error(error: ValidationError) -> RequestError:
+    """Turn Pydantic's error into one RequestError naming the first bad field (and allowed values)."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "request"
+    if first["type"] == "extra_forbidden":
+        return RequestError(field, "unknown field")
+    allowed = _allowed_values(field) if field in VideoRequest.model_fields else None
+    if allowed is not None and first["type"] == "enum":
+        return RequestError(field, f"got {first['input']!r}; allowed: {', '.join(allowed)}")
+    message = first["msg"].removeprefix("Value error, ")
+    return RequestError(field, message)
+
+
+def parse_request(data: dict[str, Any]) -> VideoRequest:
+    """Validate a dict (API JSON names) into a VideoRequest, raising RequestError on the first bad field."""
+    try:
+        return VideoRequest.model_validate(data)
+    except ValidationError as error:
+        raise describe_validation_error(error) from None

@@ -1,0 +1,87 @@
+"""Read a scene's words: which theme to draw, what time of day, which weather."""
+
+from __future__ import annotations
+
+import re
+
+# theme -> words that call for it (matched on word stems: "mountains" matches "mountain")
+THEME_WORDS: dict[str, tuple[str, ...]] = {
+    "ocean": ("ocean", "sea", "wave", "beach", "tide", "shore", "coast", "surf", "island", "sail", "boat",
+              "fish", "whale", "harbor", "blue"),
+    "mountains": ("mountain", "peak", "summit", "ridge", "valley", "hike", "climb", "alp", "cliff", "snow",
+                  "glacier", "hill", "rock"),
+    "forest": ("forest", "tree", "wood", "jungle", "leaf", "leaves", "pine", "green", "nature", "canopy",
+               "moss", "wild", "garden", "plant"),
+    "desert": ("desert", "sand", "dune", "cactus", "sahara", "dry", "heat", "camel", "canyon", "oasis"),
+    "city": ("city", "street", "urban", "town", "building", "tower", "skyline", "traffic", "neon", "downtown",
+             "office", "business", "money", "market", "startup", "work", "cyber", "future", "tech"),
+    "space": ("space", "star", "planet", "galaxy", "universe", "cosmos", "moon", "orbit", "astronaut",
+              "rocket", "nebula", "mars", "alien"),
+    "abstract": ("idea", "mind", "dream", "think", "thought", "imagine", "creative", "art", "pattern",
+                 "music", "feel", "emotion", "memory", "secret", "brain", "ai", "code", "math"),
+    "sky": ("sky", "cloud", "sun", "sunrise", "sunset", "dawn", "horizon", "morning", "light", "bird", "fly",
+            "air", "wind", "weather"),
+}
+
+TIME_WORDS: dict[str, tuple[str, ...]] = {
+    "dawn": ("dawn", "sunrise", "morning", "wake", "begin", "first", "early"),
+    "sunset": ("sunset", "dusk", "evening", "golden", "end", "last", "warm"),
+    "night": ("night", "dark", "midnight", "moon", "star", "sleep", "late", "neon", "mystery", "secret"),
+    "day": ("day", "noon", "bright", "sunny", "afternoon", "clear"),
+}
+
+ATMOSPHERE_WORDS: dict[str, tuple[str, ...]] = {
+    "rain": ("rain", "storm", "wet", "thunder", "drizzle", "sad", "tear", "cry"),
+    "snow": ("snow", "winter", "cold", "ice", "frozen", "frost", "christmas"),
+    "dust": ("dust", "desert", "sand", "ancient", "old", "history", "ruin", "memory"),
+    "sparks": ("fire", "spark", "forge", "energy", "electric", "power", "burn", "flame", "ember"),
+    "fog": ("fog", "mist", "haze", "mystery", "ghost", "fear", "unknown", "dream", "quiet"),
+}
+
+_WORD = re.compile(r"[a-zA-Z']+")
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of a text."""
+    return [word.lower().strip("'") for word in _WORD.findall(text)]
+
+
+def _matches(word: str, stem: str) -> bool:
+    return word == stem or (len(stem) >= 3 and word.startswith(stem) and len(word) - len(stem) <= 3)
+
+
+def _best(words: list[str], table: dict[str, tuple[str, ...]]) -> str | None:
+    scores = {name: sum(any(_matches(w, stem) for stem in stems) for w in words) for name, stems in table.items()}
+    name, score = max(scores.items(), key=lambda item: item[1])
+    return name if score > 0 else None
+
+
+def keywords_of(text: str) -> list[str]:
+    """The words of a text that any table knows, in order, without repeats."""
+    found: list[str] = []
+    for word in words_of(text):
+        for table in (THEME_WORDS, TIME_WORDS, ATMOSPHERE_WORDS):
+            if any(_matches(word, stem) for stems in table.values() for stem in stems) and word not in found:
+                found.append(word)
+                break
+    return found
+
+
+def theme_of_text(text: str) -> str:
+    """The scene theme a text calls for; "sky" when it names none."""
+    return _best(words_of(text), THEME_WORDS) or "sky"
+
+
+def theme_or_none(text: str) -> str | None:
+    """The scene theme a text names, or None."""
+    return _best(words_of(text), THEME_WORDS)
+
+
+def time_of_day(text: str) -> str | None:
+    """dawn, day, sunset or night when the text says so, else None."""
+    return _best(words_of(text), TIME_WORDS)
+
+
+def atmosphere_of(text: str) -> str | None:
+    """rain, snow, dust, sparks or fog when the text calls for it, else None."""
+    return _best(words_of(text), ATMOSPHERE_WORDS)

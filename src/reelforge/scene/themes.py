@@ -1,0 +1,288 @@
+"""Procedural scene themes. Each returns its depth layers, back to front, at source resolution.
+
+Far layers fade into the sky's haze colour (atmospheric perspective); near layers are darker and sharper.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from reelforge.scene.layers import Layer, make_layer
+from reelforge.scene.paint import (
+    fractal_noise,
+    hex_color,
+    mix,
+    polygon_mask,
+    radial_glow,
+    ridge_profile,
+    silhouette_mask,
+    stars,
+    vertical_gradient,
+)
+from reelforge.scene.sky import SkyPalette, sky_image
+
+HORIZON = 0.58  # where land meets sky, as a fraction of the source height (portrait framing)
+
+
+def _shaded_land(h: int, w: int, base: np.ndarray, palette: SkyPalette, haze: float,
+                 rng: np.random.Generator, texture: float = 0.15) -> np.ndarray:
+    """Land colour: base tint lit by the sky, textured by noise, faded into haze by distance."""
+    noise = fractal_noise(h, w, rng, scale=0.06, octaves=6, persistence=0.6)
+    light = 0.75 + texture * (noise - 0.5) * 2
+    shade = np.linspace(1.05, 0.7, h, dtype=np.float32)[:, None]
+    color = base[None, None, :] * (light * shade)[:, :, None]
+    return mix(color, hex_color(palette.haze), haze)
+
+
+def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest: float, height: float,
+                 tint: str, haze: float, depth: float, snow: bool = False, roughness: float = 0.55) -> Layer:
+    """A mountain range: a fractal ridge, sun-side slopes lit, snow on the peaks, faded into haze."""
+    profile = ridge_profile(w, rng, roughness=roughness)
+    top = (crest - height * (profile * 0.5 + 0.5)) * h
+    mask = silhouette_mask(h, w, top)
+    base = mix(hex_color(tint), hex_color(palette.ground), 0.35)
+    color = _shaded_land(h, w, base, palette, 0.0, rng, texture=0.2)
+    below = np.arange(h, dtype=np.float32)[:, None] - top[None, :]
+    smooth_slope = cv2.GaussianBlur(np.gradient(top).astype(np.float32)[None, :], (0, 0), sigmaX=w * 0.004)
+    slope = np.tanh(smooth_slope * 1.5)
+    fade = np.exp(-np.maximum(below, 0) / (0.12 * h))
+    color *= (1.0 + 0.22 * slope * fade)[:, :, None]
+    if snow:
+        snowline = (crest - height * 0.6) * h
+        patches = fractal_noise(h, w, rng, scale=0.04, octaves=4)
+        near_crest = np.clip(1.0 - below / (0.05 * h), 0, 1)
+        snow_mask = np.clip((snowline - np.arange(h, dtype=np.float32)[:, None]) / (0.01 * h)
+                            + (patches - 0.5) * 2.0, 0, 1) * near_crest
+        snow_color = mix(np.array([0.93, 0.95, 1.0], np.float32), hex_color(palette.sun), 0.3)
+        snow_color = snow_color[None, None, :] * (1.0 + 0.2 * slope * fade)[:, :, None]
+        color = mix(color, snow_color, snow_mask * 0.92)
+    color = mix(color, hex_color(palette.haze), haze)
+    return make_layer(np.clip(color, 0, 1), mask, depth)
+
+
+def mountains(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
+    """Three ranges receding into haze."""
+    return [
+        _range_layer(h, w, rng, palette, HORIZON - 0.02, 0.16, "#7d8aa6", 0.55, 0.45, snow=True),
+        _range_layer(h, w, rng, palette, HORIZON + 0.06, 0.2, "#5a6478", 0.3, 0.7, snow=True),
+        _range_layer(h, w, rng, palette, HORIZON + 0.22, 0.1, "#2f3b2c", 0.05, 1.0, roughness=0.45),
+    ]
+
+
+def rolling_hills(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
+    """Soft green hills under a big sky."""
+    return [
+        _range_layer(h, w, rng, palette, HORIZON + 0.04, 0.06, "#6f8f6a", 0.5, 0.5, roughness=0.35),
+        _range_layer(h, w, rng, palette, HORIZON + 0.2, 0.08, "#3e6b3a", 0.1, 1.0, roughness=0.3),
+    ]
+
+
+def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator,
+          sun_xy: tuple[float, float]) -> list[Layer]:
+    """A distant headland, the sea with wave streaks and the sun's glitter path, a beach with foam."""
+    horizon = int(HORIZON * h)
+    headland = _range_layer(h, w, rng, palette, HORIZON + 0.001, 0.05, "#4c5a6a", 0.55, 0.4, roughness=0.4)
+    side = np.clip((np.linspace(-1, 1, w) * rng.choice([-1, 1]) - 0.1) * 2.5, 0, 1).astype(np.float32)
+    headland = Layer(headland.rgb, (headland.alpha * side[None, :]).astype(np.uint8), headland.depth, headland.top)
+
+    sea_h = h - horizon
+    deep = mix(hex_color("#0b3a5c"), hex_color(palette.ground), 0.25)
+    sea = vertical_gradient(sea_h, w, [(0.0, "#000000"), (1.0, "#000000")])
+    sea[:] = mix(hex_color(palette.haze), deep, np.linspace(0.2, 1.0, sea_h, dtype=np.float32)[:, None, None])
+    waves = fractal_noise(sea_h, w, rng, scale=0.5, octaves=6, stretch=6.0)
+    sea *= (0.82 + 0.36 * waves)[:, :, None]
+    path = radial_glow(sea_h, w, (sun_xy[0], 0.0), w * 0.12, falloff=1.3)
+    glitter = np.clip((waves - 0.55) * 4, 0, 1) * path
+    sea = mix(sea, hex_color(palette.sun), (glitter * 0.9 + path * 0.25)[:, :, None])
+    full = np.zeros((h, w, 3), np.float32)
+    full[horizon:] = sea
+    mask = np.zeros((h, w), np.float32)
+    mask[horizon:] = 1.0
+
+    shore = (0.86 - 0.05 * ridge_profile(w, rng, roughness=0.35, base_cells=2)) * h
+    beach_mask = silhouette_mask(h, w, shore)
+    sand = _shaded_land(h, w, mix(hex_color("#d9c29a"), hex_color(palette.ground), 0.3), palette, 0.0, rng, 0.15)
+    foam = np.clip(1.0 - np.abs(np.arange(h, dtype=np.float32)[:, None] - shore[None, :] - 6) / 7.0, 0, 1)
+    foam *= fractal_noise(h, w, rng, scale=0.05, octaves=3) > 0.35
+    sand = mix(sand, np.ones(3, np.float32), foam * 0.8)
+    return [headland, make_layer(full, mask, 0.6), make_layer(sand, np.maximum(beach_mask, foam), 1.0)]
+
+
+def _pine(x: float, base: float, height: float, width: float) -> np.ndarray:
+    """A pine tree silhouette polygon with jagged tiers, tip at the top."""
+    tiers = 5
+    points = [(x, base - height)]
+    for i in range(1, tiers + 1):
+        y = base - height + height * i / (tiers + 0.6)
+        half = width * 0.5 * i / tiers
+        points.append((x + half, y))
+        points.append((x + half * 0.45, y - height * 0.04))
+    points += [(x + width * 0.06, base - height * 0.05), (x + width * 0.06, base + 2),
+               (x - width * 0.06, base + 2), (x - width * 0.06, base - height * 0.05)]
+    for i in range(tiers, 0, -1):
+        y = base - height + height * i / (tiers + 0.6)
+        half = width * 0.5 * i / tiers
+        points.append((x - half * 0.45, y - height * 0.04))
+        points.append((x - half, y))
+    return np.array(points, np.float32)
+
+
+def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, ground: float, size: float,
+               count: int, tint: str, haze: float, depth: float) -> Layer:
+    """A row of pines standing on a ground line at ``ground`` (fraction of height)."""
+    trees = []
+    for x in np.sort(rng.uniform(-0.05, 1.05, count)):
+        height = size * h * rng.uniform(0.6, 1.3)
+        base = (ground + rng.uniform(-0.015, 0.015)) * h
+        trees.append(_pine(x * w, base, height, height * rng.uniform(0.32, 0.42)))
+    mask = polygon_mask(h, w, trees)
+    mask[int(ground * h):] = 1.0
+    color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, haze, rng, 0.3)
+    return make_layer(color, mask, depth)
+
+
+def forest(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
+    """Pine forests in three depths."""
+    return [
+        _tree_line(h, w, rng, palette, HORIZON + 0.03, 0.06, 90, "#4f6e5a", 0.55, 0.4),
+        _tree_line(h, w, rng, palette, HORIZON + 0.13, 0.13, 40, "#2f5a3a", 0.25, 0.7),
+        _tree_line(h, w, rng, palette, 0.97, 0.42, 7, "#16301f", 0.0, 1.0),
+    ]
+
+
+def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
+    """Flat-topped mesas far away, dunes with wind ripples in front."""
+    mesa_top = np.full(w, HORIZON * h, np.float32)
+    for _ in range(3):
+        left = rng.uniform(0, w * 0.85)
+        width = rng.uniform(0.1, 0.3) * w
+        rise = rng.uniform(0.05, 0.1) * h
+        cols = np.arange(w)
+        shape = np.clip(np.minimum(cols - left, left + width - cols) / (0.02 * w), 0, 1) * rise
+        mesa_top = np.minimum(mesa_top, HORIZON * h - shape)
+    mesa_color = _shaded_land(h, w, hex_color("#b5643c"), palette, 0.5, rng, 0.2)
+    mesas = make_layer(mesa_color, silhouette_mask(h, w, mesa_top), 0.4)
+
+    dunes = []
+    for crest, amp, tone, depth in ((HORIZON + 0.07, 0.05, "#d9a066", 0.7), (HORIZON + 0.2, 0.08, "#e8b67a", 1.0)):
+        x = np.linspace(0, 2 * np.pi, w, dtype=np.float32)
+        profile = np.sin(x * rng.uniform(0.6, 1.2) + rng.uniform(0, 6)) + 0.3 * ridge_profile(w, rng, 0.4)
+        top = (crest - amp * (profile * 0.5 + 0.5)) * h
+        rows = np.arange(h, dtype=np.float32)[:, None]
+        below = rows - top[None, :]
+        ripples = 0.5 + 0.5 * np.sin(below * 0.25 + fractal_noise(h, w, rng, 0.2, 3) * 12.0)
+        slope = np.tanh(np.gradient(top)[None, :] * 2.0)
+        lit = np.clip(0.85 + slope * 0.15 * np.exp(-np.maximum(below, 0) / (0.08 * h)), 0.6, 1.1)
+        base = mix(hex_color(tone), hex_color(palette.ground), 0.25)
+        color = base[None, None, :] * (lit * (0.92 + 0.08 * ripples))[:, :, None]
+        color = mix(color, hex_color(palette.haze), 0.15 if depth < 1 else 0.0)
+        dunes.append(make_layer(color.astype(np.float32), silhouette_mask(h, w, top), depth))
+    return [mesas, *dunes]
+
+
+def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, night: bool) -> list[Layer]:
+    """Two skylines (far and hazy, near with windows) over a lit street."""
+    layers = []
+    for ground, tallest, min_w, max_w, tint, haze, depth in (
+        (HORIZON + 0.02, 0.2, 0.03, 0.07, "#5a6680", 0.55, 0.45),
+        (HORIZON + 0.16, 0.34, 0.07, 0.16, "#1d2433", 0.1, 0.8),
+    ):
+        boxes, x = [], -0.02 * w
+        while x < w:
+            bw = rng.uniform(min_w, max_w) * w
+            bh = rng.uniform(0.25, 1.0) ** 1.5 * tallest * h
+            top = ground * h - bh
+            boxes.append(np.array([(x, top), (x + bw, top), (x + bw, ground * h), (x, ground * h)], np.float32))
+            if rng.random() < 0.25:
+                mast = x + bw / 2
+                boxes.append(np.array([(mast - 2, top - 0.03 * h), (mast + 2, top - 0.03 * h),
+                                       (mast + 2, top), (mast - 2, top)], np.float32))
+            x += bw * rng.uniform(0.85, 1.05)
+        mask = polygon_mask(h, w, boxes)
+        mask[int(ground * h):] = 1.0
+        color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.3), palette, haze, rng, 0.15)
+        cell_w, cell_h = max(4, int(w * (0.012 if depth < 0.6 else 0.02))), max(6, int(h * 0.011))
+        lit = rng.random((h // cell_h + 1, w // cell_w + 1)) < (0.4 if night else 0.15)
+        grid = np.kron(lit, np.ones((cell_h, cell_w)))[:h, :w]
+        rows, cols = np.ogrid[0:h, 0:w]
+        pane = ((rows % cell_h) < cell_h * 0.6) & ((cols % cell_w) < cell_w * 0.55)
+        interior = cv2.erode(mask, np.ones((5, 5), np.uint8)) > 0.99
+        sky_line = rows < ground * h - 4
+        window = (grid * pane * interior * sky_line).astype(np.float32)
+        warm = hex_color("#ffd27a") if night else mix(hex_color(palette.haze), np.ones(3, np.float32), 0.5)
+        color = mix(color, mix(warm, hex_color(palette.haze), haze), window * (0.95 if night else 0.5))
+        if night and depth > 0.6:
+            glow = cv2.GaussianBlur(window, (0, 0), 6) * 0.6
+            color = np.clip(color + glow[:, :, None] * warm, 0, 1)
+        layers.append(make_layer(color, mask, depth))
+
+    street_top = int((HORIZON + 0.16) * h)
+    street = vertical_gradient(h, w, [(0, "#0c0f16"), (1, "#1a1f2b")])
+    streaks = fractal_noise(h, w, rng, scale=0.3, octaves=4, stretch=0.15)
+    tone = hex_color("#ff9c5a") if night else hex_color(palette.haze)
+    street = mix(street, tone, (np.clip(streaks - 0.5, 0, 1) * 0.6)[:, :, None])
+    mask = np.zeros((h, w), np.float32)
+    mask[street_top:] = 1.0
+    layers.append(make_layer(street, mask, 1.0))
+    return layers
+
+
+def space(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
+    """A nebula with faint stars far away, a ringed planet, bright near stars."""
+    base = vertical_gradient(h, w, [(0, "#03030c"), (1, "#0a0a1f")])
+    cloud = fractal_noise(h, w, rng, scale=0.5, octaves=6)
+    hue = fractal_noise(h, w, rng, scale=0.7, octaves=2)
+    nebula_color = mix(hex_color("#6a2c91"), hex_color("#1f7a9c"), hue)
+    density = np.clip((cloud - 0.45) * 1.8, 0, 1) ** 1.5
+    base = mix(base, nebula_color, density * 0.85)
+    base = np.clip(base + stars(h, w, rng, 0.0009)[:, :, None] * 0.8, 0, 1)
+    far = make_layer(base, None, 0.2)
+
+    radius = w * rng.uniform(0.22, 0.32)
+    cx, cy = w * rng.uniform(0.25, 0.75), h * rng.uniform(0.55, 0.72)
+    rows, cols = np.ogrid[0:h, 0:w]
+    d = np.hypot(cols - cx, rows - cy) / radius
+    body = np.clip((1.0 - d) * radius + 0.5, 0, 1).astype(np.float32)
+    light = np.clip(((cols - cx) * -0.6 + (rows - cy) * -0.8) / radius * 0.9 + 0.35, 0.03, 1.0).astype(np.float32)
+    bands = 0.5 + 0.5 * np.sin((rows - cy) / radius * 9.0 + fractal_noise(h, w, rng, 0.3, 3) * 3.0)
+    surface = mix(hex_color("#c9784a"), hex_color("#f2d4a0"), bands.astype(np.float32))
+    planet = surface * light[:, :, None]
+    rim = np.clip(1.0 - np.abs(d - 1.0) * 12.0, 0, 1).astype(np.float32) * 0.7
+    planet = mix(planet, hex_color("#9fd3ff"), rim * np.clip(light * 2, 0, 1))
+    mid = make_layer(planet.astype(np.float32), np.maximum(body, rim * 0.8), 0.55)
+
+    near_stars = stars(h, w, rng, 0.00005)
+    near = make_layer(np.ones((h, w, 3), np.float32), np.clip(near_stars * 1.5, 0, 1), 1.0)
+    return [far, mid, near]
+
+
+def abstract(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
+    """A colour field with floating geometric shapes in depth: blurred far ones, crisp near ones."""
+    palettes = [("#12002f", "#ff2e88", "#29e6ff"), ("#0b1d3a", "#ffb000", "#ff4d6d"),
+                ("#081c15", "#74c69d", "#f9c74f"), ("#1a1033", "#7b5cff", "#ff9e00")]
+    back, accent_a, accent_b = palettes[int(rng.integers(len(palettes)))]
+    image = vertical_gradient(h, w, [(0, back), (1, "#000000")])
+    image = mix(image, hex_color(accent_a), radial_glow(h, w, (w * 0.2, h * 0.25), w * 0.6)[:, :, None] * 0.45)
+    image = mix(image, hex_color(accent_b), radial_glow(h, w, (w * 0.85, h * 0.8), w * 0.6)[:, :, None] * 0.35)
+    layers = [make_layer(image, None, 0.2)]
+    for depth, count, blur in ((0.5, 10, 9.0), (0.8, 6, 3.0), (1.0, 4, 0.0)):
+        shapes = []
+        for _ in range(count):
+            cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0.04, 0.14) * w * (0.6 + depth)
+            sides = int(rng.choice([3, 4, 6, 48]))
+            angle = rng.uniform(0, 2 * np.pi) + np.linspace(0, 2 * np.pi, sides, endpoint=False)
+            shapes.append(np.stack([cx + r * np.cos(angle), cy + r * np.sin(angle)], axis=1).astype(np.float32))
+        mask = polygon_mask(h, w, shapes)
+        if blur:
+            mask = cv2.GaussianBlur(mask, (0, 0), blur)
+        tint = mix(hex_color(accent_a), hex_color(accent_b), np.linspace(0, 1, h, dtype=np.float32)[:, None])
+        layers.append(make_layer(tint, mask * (0.55 + 0.4 * depth), depth))
+    return layers
+
+
+def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator,
+              horizon: float = HORIZON) -> tuple[Layer, tuple[float, float]]:
+    """The opaque back layer of every landscape theme."""
+    image, sun_xy = sky_image(h, w, horizon, palette, rng)
+    return make_layer(image, None, 0.15), sun_xy

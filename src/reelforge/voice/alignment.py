@@ -1,0 +1,124 @@
+"""Estimate when each word and phoneme of a synthesized sentence is spoken.
+
+The packaged Piper voice returns its phonemes but no durations. We spread the sentence's voiced time over its
+phonemes by weight (vowels last longer than consonants, a comma is a pause), then move each word boundary to the
+quietest moment near it in the audio's energy envelope, where speech really breaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HOP_S = 0.01  # energy envelope resolution
+SNAP_WINDOW_S = 0.06  # how far a word boundary may move towards an energy minimum
+
+_VOWELS = set("aeiouæɐɑɒɔəɚɛɜɞɪʊʌʏyøœɨʉɯɤɵɘ")
+_PAUSES = {",": 2.2, ";": 2.2, ":": 2.2, "—": 2.2, "-": 0.6}
+_SILENT = {"ˈ", "ˌ", ".", "!", "?", "\"", "(", ")"}
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A symbol (word or phoneme) with its start and end in seconds."""
+
+    text: str
+    start: float
+    end: float
+
+
+def energy_envelope(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """RMS energy every HOP_S seconds over a window of two hops."""
+    hop = int(sample_rate * HOP_S)
+    frames = max(1, len(audio) // hop)
+    padded = np.pad(audio[: frames * hop], (hop // 2, hop // 2))
+    squared = np.convolve(padded.astype(np.float64) ** 2, np.ones(2 * hop) / (2 * hop), mode="valid")
+    return np.sqrt(squared[::hop][:frames])
+
+
+def voiced_span(envelope: np.ndarray, threshold_ratio: float = 0.04) -> tuple[float, float]:
+    """Start and end (seconds) of the part of a sentence that is louder than a fraction of its peak."""
+    threshold = envelope.max() * threshold_ratio
+    loud = np.flatnonzero(envelope > threshold)
+    if loud.size == 0:
+        return 0.0, len(envelope) * HOP_S
+    return loud[0] * HOP_S, (loud[-1] + 1) * HOP_S
+
+
+def phoneme_weight(symbol: str) -> float:
+    """Relative duration of one phoneme symbol."""
+    if symbol in _SILENT:
+        return 0.0
+    if symbol in _PAUSES:
+        return _PAUSES[symbol]
+    if symbol == "ː":
+        return 0.5
+    return 1.0 if symbol in _VOWELS else 0.65
+
+
+def split_words(phonemes: list[str]) -> list[list[str]]:
+    """Phoneme symbols grouped per spoken word (Piper separates words with a space)."""
+    groups: list[list[str]] = [[]]
+    for symbol in phonemes:
+        if symbol == " ":
+            if groups[-1]:
+                groups.append([])
+        else:
+            groups[-1].append(symbol)
+    return [group for group in groups if any(phoneme_weight(s) > 0 and s not in _PAUSES for s in group)]
+
+
+def _snap(boundary: float, envelope: np.ndarray, low: float, high: float) -> float:
+    first = max(int((boundary - SNAP_WINDOW_S) / HOP_S), int(low / HOP_S) + 1)
+    last = min(int((boundary + SNAP_WINDOW_S) / HOP_S), int(high / HOP_S) - 1)
+    if last <= first:
+        return boundary
+    quietest = first + int(np.argmin(envelope[first : last + 1]))
+    return (quietest + 0.5) * HOP_S
+
+
+def align_sentence(words: list[str], phonemes: list[str], audio: np.ndarray,
+                   sample_rate: int) -> tuple[list[Timed], list[Timed]]:
+    """Word and phoneme timings (seconds from the sentence audio's start) for one synthesized sentence."""
+    envelope = energy_envelope(audio, sample_rate)
+    start, end = voiced_span(envelope)
+    groups = split_words(phonemes)
+    if len(groups) != len(words):
+        # espeak spoke the text differently (numbers, abbreviations): weigh words by their letters instead.
+        groups = [list(word) for word in words]
+    weights = [[phoneme_weight(s) if s.isalpha() or s in _PAUSES or s == "ː" else 0.0 for s in group]
+               for group in groups]
+    # A pause symbol after a word belongs to the gap before the next word.
+    total = sum(sum(w) for w in weights) or 1.0
+    scale = (end - start) / total
+
+    word_times: list[Timed] = []
+    phoneme_times: list[Timed] = []
+    clock = start
+    for word, group, group_weights in zip(words, groups, weights):
+        word_start = clock
+        spoken_end = clock
+        for symbol, weight in zip(group, group_weights):
+            if weight == 0.0:
+                continue
+            length = weight * scale
+            if symbol not in _PAUSES:
+                phoneme_times.append(Timed(symbol, clock, clock + length))
+                spoken_end = clock + length
+            clock += length
+        word_times.append(Timed(word, word_start, spoken_end))
+
+    return _snap_word_boundaries(word_times, envelope, start, end), phoneme_times
+
+
+def _snap_word_boundaries(words: list[Timed], envelope: np.ndarray, low: float, high: float) -> list[Timed]:
+    """Move each word's end (and the next word's start with it) to the nearby energy minimum."""
+    snapped: list[Timed] = []
+    shift = 0.0
+    for index, word in enumerate(words):
+        start = word.start + shift
+        end = word.end if index == len(words) - 1 else _snap(word.end, envelope, low, high)
+        shift = end - word.end
+        snapped.append(Timed(word.text, min(start, end - 0.02), end))
+    return snapped
