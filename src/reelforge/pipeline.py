@@ -31,7 +31,8 @@ from reelforge.look.mood import grade_mood
 from reelforge.look.styles import STYLES, Style
 from reelforge.plan import TRANSITION_S, ScenePlan, plan_scenes, transition_for
 from reelforge.presets import Preset, preset_for
-from reelforge.request import VideoRequest
+from reelforge.errors import RequestError
+from reelforge.request import VideoRequest, VideoType
 from reelforge.scene import build_layers, image_layers, source_size
 from reelforge.scene.layers import Layer
 from reelforge.script import write_script
@@ -216,6 +217,8 @@ class FrameRenderer:
 def render(request: VideoRequest, output: str | Path, progress: ProgressCallback | None = None,
            llm: LLMConfig | None = None) -> RenderResult:
     """Render a request into an MP4 at ``output`` (plus .srt, .vtt and a .jpg poster beside it)."""
+    if request.video_type is not VideoType.cinematic:
+        raise RequestError("video_type", f"{request.video_type.value!r} is not available yet; allowed now: cinematic")
     report = progress or _noop
     output = Path(output)
     timings: dict[str, float] = {}

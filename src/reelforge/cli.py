@@ -1,0 +1,107 @@
+"""The reelforge command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from reelforge.errors import ReelforgeError, RequestError
+from reelforge.request import VideoRequest, parse_request
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn text into finished short videos, offline.")
+console = Console(stderr=True)
+
+_STAGE_LABELS = {"script": "script", "voice": "voice", "frames": "frames", "encode": "encode"}
+
+
+@app.callback()
+def main() -> None:
+    """reelforge: text to narrated, styled, captioned vertical video."""
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code=2)
+
+
+def _request_from(request_file: Optional[Path], options: dict[str, Any]) -> VideoRequest:
+    """The request: a JSON file (API field names), overridden by the options given on the command line."""
+    data: dict[str, Any] = {}
+    if request_file is not None:
+        try:
+            data = json.loads(request_file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            _fail(f"--request: cannot read {request_file}: {error}")
+        if not isinstance(data, dict):
+            _fail("--request: the file must hold one JSON object with the API's field names")
+    data.update({key: value for key, value in options.items() if value is not None})
+    if "text" not in data:
+        _fail("text: missing; give --text \"...\" or a --request file with a \"text\" field")
+    return parse_request(data)
+
+
+@app.command()
+def render(
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the MP4 (.srt, .vtt, .jpg beside it)."),
+    text: Optional[str] = typer.Option(None, "--text", "-t", help="The script (with --is-custom) or a topic."),
+    request_file: Optional[Path] = typer.Option(None, "--request", help="A JSON request with the API's field names."),
+    is_custom: Optional[bool] = typer.Option(None, "--is-custom/--write-script", help="Narrate the text as is."),
+    video_type: Optional[str] = typer.Option(None, "--video-type", help="cinematic | character | hybrid"),
+    style: Optional[str] = typer.Option(None, "--style", help="cinematic anime realistic abstract vintage neon noir "
+                                        "watercolor"),
+    camera_movement: Optional[str] = typer.Option(None, "--camera-movement", help="static slow_zoom_in "
+                                                  "slow_zoom_out pan_left pan_right tilt_up tilt_down orbit dolly "
+                                                  "crane"),
+    quality: Optional[str] = typer.Option(None, "--quality", help="speed | balanced | quality | ultra"),
+    duration: Optional[float] = typer.Option(None, "--duration", help="Target length in seconds (1..300)."),
+    emotion: Optional[str] = typer.Option(None, "--emotion", help="neutral happy sad angry surprised fearful "
+                                          "disgusted excited calm confident"),
+    character_type: Optional[str] = typer.Option(None, "--character-type", help="Character (character/hybrid)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Same request and seed give the same video."),
+    aspect: Optional[str] = typer.Option(None, "--aspect", help="9:16 | 16:9 | 1:1"),
+    transition: Optional[str] = typer.Option(None, "--transition", help="auto crossfade fade_black slide"),
+    atmosphere: Optional[str] = typer.Option(None, "--atmosphere", help="auto none fog rain snow dust sparks"),
+    lighting: Optional[str] = typer.Option(None, "--lighting", help="auto none moving flicker exposure"),
+    captions: Optional[bool] = typer.Option(None, "--captions/--no-captions", help="Burn in captions."),
+    letterbox: Optional[bool] = typer.Option(None, "--letterbox/--no-letterbox", help="Cinema bars."),
+    flow_smoothing: Optional[bool] = typer.Option(None, "--flow-smoothing/--no-flow-smoothing",
+                                                  help="Optical-flow temporal smoothing (default: where it helps)."),
+    background_image: Optional[Path] = typer.Option(None, "--background-image", help="A photo as the scene."),
+    lut_file: Optional[Path] = typer.Option(None, "--lut", help="A .cube 3D LUT applied after the style."),
+) -> None:
+    """Render one video."""
+    from reelforge.pipeline import render as run_render
+
+    options = {
+        "text": text, "is_custom": is_custom, "video_type": video_type, "style": style,
+        "camera_movement": camera_movement, "quality": quality, "duration": duration, "emotion": emotion,
+        "character_type": character_type, "seed": seed, "aspect": aspect, "transition": transition,
+        "atmosphere": atmosphere, "lighting": lighting, "captions": captions, "letterbox": letterbox,
+        "flow_smoothing": flow_smoothing,
+        "background_image": str(background_image) if background_image else None,
+        "lut_file": str(lut_file) if lut_file else None,
+    }
+    try:
+        request = _request_from(request_file, options)
+        with Progress(TextColumn("{task.description:<7}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=False) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(_STAGE_LABELS.get(stage, stage), total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            result = run_render(request, output, progress=progress)
+    except RequestError as error:
+        _fail(str(error))
+    except ReelforgeError as error:
+        _fail(str(error))
+    console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frame_count} frames, "
+                  f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
+    print(result.output)

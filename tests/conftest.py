@@ -1,0 +1,54 @@
+"""Shared helpers: render once per test session, decode outputs back with PyAV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from reelforge import VideoRequest, render
+
+
+def decode_frames(path: Path) -> list[np.ndarray]:
+    """Every video frame of a file as RGB arrays."""
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+def probe(path: Path) -> dict:
+    """What a player sees: codec, size, fps, pixel format, frame count, durations, audio."""
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        audio = container.streams.audio[0] if container.streams.audio else None
+        frames = sum(1 for _ in container.decode(video=0))
+        return {
+            "codec": video.codec_context.name,
+            "width": video.codec_context.width,
+            "height": video.codec_context.height,
+            "fps": float(video.average_rate),
+            "pix_fmt": video.codec_context.pix_fmt,
+            "frames": frames,
+            "duration": float(container.duration / 1_000_000),
+            "audio_codec": audio.codec_context.name if audio else None,
+            "audio_rate": audio.sample_rate if audio else None,
+        }
+
+
+@pytest.fixture(scope="session")
+def render_cache(tmp_path_factory):
+    """render(**fields) -> (result, path), each distinct request rendered once per session."""
+    folder = tmp_path_factory.mktemp("renders")
+    done: dict[str, tuple] = {}
+
+    def run(**fields):
+        fields.setdefault("quality", "speed")
+        request = VideoRequest(**fields)
+        key = request.model_dump_json()
+        if key not in done:
+            path = folder / f"r{len(done)}.mp4"
+            done[key] = (render(request, path), path)
+        return done[key]
+
+    return run

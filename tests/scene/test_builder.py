@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from reelforge.scene import THEMES, TIMES_OF_DAY, build_layers, flatten, image_layers
+from reelforge.scene.keywords import atmosphere_of, theme_of_text, time_of_day
+from reelforge.errors import MediaError
+
+SIZE = (351, 624)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_theme_draws_depth_layers(theme):
+    layers = build_layers(theme, "day", *SIZE, seed=1)
+    assert len(layers) >= 3
+    assert layers[0].alpha is None and all(layer.alpha is not None for layer in layers[1:])
+    depths = [layer.depth for layer in layers]
+    assert depths == sorted(depths) and depths[-1] == 1.0
+    image = flatten(layers)
+    assert image.shape == (SIZE[1], SIZE[0], 3)
+    assert image.std() > 12  # a picture, not a flat fill
+
+
+def test_themes_differ_from_each_other():
+    images = {theme: flatten(build_layers(theme, "sunset", *SIZE, seed=1)).astype(np.float32) for theme in THEMES}
+    for a in THEMES:
+        for b in THEMES:
+            if a < b:
+                assert np.abs(images[a] - images[b]).mean() > 8, (a, b)
+
+
+def test_time_of_day_changes_the_sky():
+    sky = {time: flatten(build_layers("sky", time, *SIZE, seed=2))[:100].mean(axis=(0, 1)) for time in TIMES_OF_DAY}
+    assert sky["night"].mean() < 40 < sky["day"].mean()
+    assert sky["day"][2] > sky["day"][0]  # blue day sky
+    assert flatten(build_layers("sky", "sunset", *SIZE, 2))[300:360].mean(axis=(0, 1))[0] > sky["night"][0]
+
+
+def test_night_sky_has_stars():
+    top = flatten(build_layers("sky", "night", *SIZE, seed=3))[:150].astype(np.int32)
+    local = top - np.median(top)
+    assert (local.max(axis=2) > 60).sum() > 5
+
+
+def test_keywords_choose_the_scene():
+    assert theme_of_text("Waves crash on the beach") == "ocean"
+    assert theme_of_text("The city skyline at night") == "city"
+    assert theme_of_text("Lost among the stars and planets") == "space"
+    assert theme_of_text("nothing here") == "sky"
+    assert time_of_day("A quiet sunset") == "sunset" and time_of_day("At dawn") == "dawn"
+    assert atmosphere_of("a storm with heavy rain") == "rain" and atmosphere_of("snow in winter") == "snow"
+
+
+def test_user_image_covers_the_source(tmp_path):
+    import cv2
+    from skimage.data import astronaut
+
+    path = tmp_path / "photo.png"
+    cv2.imwrite(str(path), cv2.cvtColor(astronaut(), cv2.COLOR_RGB2BGR))
+    layers = image_layers(path, *SIZE)
+    assert len(layers) == 1 and layers[0].rgb.shape == (SIZE[1], SIZE[0], 3)
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not an image")
+    with pytest.raises(MediaError, match="background_image"):
+        image_layers(bad, *SIZE)

@@ -1,0 +1,64 @@
+"""Real Piper narration with the packaged voice; timings checked against the audio itself."""
+
+import numpy as np
+import pytest
+
+from reelforge.voice import narrate
+from reelforge.voice.alignment import energy_envelope
+from reelforge.voice.narration import LEAD_IN_S
+
+
+@pytest.fixture(scope="module")
+def counted():
+    return narrate("One. Two. Three. Four.", 10.0, seed=1)
+
+
+def _onsets(narration, threshold=0.08):
+    """Times where the audio rises out of silence (gaps of at least 0.12 s before)."""
+    env = energy_envelope(narration.audio, narration.sample_rate)
+    loud = env > env.max() * threshold
+    onsets, quiet_run = [], 999
+    for i, is_loud in enumerate(loud):
+        if is_loud and quiet_run >= 12:
+            onsets.append(i * 0.01)
+        quiet_run = 0 if is_loud else quiet_run + 1
+    return onsets
+
+
+def test_audio_is_real_speech_at_the_voice_rate(counted):
+    assert counted.sample_rate == 22050
+    assert counted.audio.dtype == np.float32
+    assert 1.5 < counted.duration < 6.0
+    assert np.abs(counted.audio).max() > 0.3
+    assert np.abs(counted.audio[: int(LEAD_IN_S * 22050) - 10]).max() == 0.0
+
+
+def test_word_starts_match_the_audio_onsets(counted):
+    starts = [w.start for w in counted.words]
+    assert [w.text for w in counted.words] == ["One.", "Two.", "Three.", "Four."]
+    onsets = _onsets(counted)
+    assert len(onsets) == 4
+    for start, onset in zip(starts, onsets):
+        assert abs(start - onset) < 0.08
+
+
+def test_words_and_phonemes_are_ordered_inside_the_audio():
+    narration = narrate("The quiet ocean glows at night, and the waves hum softly.", 8.0, seed=2)
+    words = narration.words
+    assert len(words) == 11
+    assert all(a.end <= b.start + 1e-6 for a, b in zip(words, words[1:]))
+    assert all(w.end > w.start for w in words)
+    assert words[-1].end <= narration.duration
+    assert len(narration.phonemes) > 30
+    assert narration.phonemes[0].start >= words[0].start - 1e-6
+
+
+def test_same_seed_same_audio_and_long_text_is_sped_up():
+    a = narrate("A steady voice.", 5.0, seed=4)
+    b = narrate("A steady voice.", 5.0, seed=4)
+    assert np.array_equal(a.audio, b.audio)
+    long_text = " ".join(["Here is one more sentence about the sea."] * 3)
+    natural = narrate(long_text, 60.0, seed=1)
+    fitted = narrate(long_text, natural.speech_end * 0.85, seed=1)
+    assert fitted.length_scale < 1.0
+    assert fitted.speech_end < natural.speech_end * 0.95
