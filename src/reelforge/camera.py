@@ -74,13 +74,17 @@ def layer_view(view: View, depth: float) -> View:
     )
 
 
-def fit_inside(view: View, aspect: float) -> View:
-    """Shrink and recentre a view until its rotated window lies inside the source (``aspect`` = height/width)."""
+def fit_inside(view: View, aspect: float, margin: float = 0.0) -> View:
+    """Shrink and recentre a view until its rotated window lies inside the source (``aspect`` = height/width).
+
+    ``margin`` is kept free on every side, as a fraction of the source width.
+    """
     cos, sin = abs(math.cos(view.roll)), abs(math.sin(view.roll))
     need_w = cos + aspect * sin  # rotated window's bounding box, in units of view.size (width)
     need_h = sin / aspect + cos  # ... in units of view.size (height)
-    size = min(view.size, 1.0 / need_w, 1.0 / need_h)
-    half_w, half_h = size * need_w / 2, size * need_h / 2
+    margin_h = margin / aspect
+    size = min(view.size, (1.0 - 2 * margin) / need_w, (1.0 - 2 * margin_h) / need_h)
+    half_w, half_h = size * need_w / 2 + margin, size * need_h / 2 + margin_h
     u = min(max(view.u, half_w), 1.0 - half_w)
     v = min(max(view.v, half_h), 1.0 - half_h)
     return View(u, v, size, view.roll)
@@ -94,7 +98,8 @@ def view_matrix(view: View, frame_size: tuple[int, int], source_size: tuple[int,
     """
     frame_w, frame_h = frame_size
     source_w, source_h = source_size
-    view = fit_inside(view, source_h / source_w)
+    shift = max(abs(offset[0]), abs(offset[1])) + 1.0  # frame pixels, the sampling footprint included
+    view = fit_inside(view, source_h / source_w, margin=shift * view.size / frame_w)
     scale = view.size * source_w / frame_w  # source pixels per frame pixel
     cos, sin = math.cos(view.roll) * scale, math.sin(view.roll) * scale
     cx, cy = view.u * source_w - 0.5, view.v * source_h - 0.5

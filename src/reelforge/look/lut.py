@@ -37,6 +37,8 @@ def load_cube(path: Path) -> Lut3D:
         if not line or line.startswith("TITLE"):
             continue
         key, *values = line.split()
+        if key == "LUT_1D_SIZE":
+            raise MediaError(f"lut_file: {path} is a 1D LUT; a 3D LUT (LUT_3D_SIZE) is needed")
         try:
             if key == "LUT_3D_SIZE":
                 size = int(values[0])
@@ -44,8 +46,6 @@ def load_cube(path: Path) -> Lut3D:
                 domain_min = np.array(values[:3], np.float32)
             elif key == "DOMAIN_MAX":
                 domain_max = np.array(values[:3], np.float32)
-            elif key == "LUT_1D_SIZE":
-                raise MediaError(f"lut_file: {path} is a 1D LUT; a 3D LUT (LUT_3D_SIZE) is needed")
             elif key[0].isdigit() or key[0] in "-.":
                 rows.append([float(key), *map(float, values[:2])])
         except (IndexError, ValueError) as error:

@@ -1,0 +1,110 @@
+"""Each style's signature on a real image (a drawn scene and scikit-image's astronaut portrait)."""
+
+import cv2
+import numpy as np
+import pytest
+from skimage.data import astronaut
+
+from reelforge.look.mood import grade_mood
+from reelforge.look.styles import STYLES
+from reelforge.request import Emotion, Style
+from reelforge.scene import build_layers, flatten
+
+
+@pytest.fixture(scope="module")
+def image():
+    return np.ascontiguousarray(astronaut())
+
+
+def _saturation(img):
+    return cv2.cvtColor(img, cv2.COLOR_RGB2HSV)[:, :, 1].astype(np.float32).mean()
+
+
+def _edges(img):
+    return (cv2.Canny(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), 60, 150) > 0).mean()
+
+
+def _colours(img):
+    return len(np.unique((img >> 3).reshape(-1, 3), axis=0))
+
+
+def _sharpness(img):
+    return cv2.Laplacian(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var()
+
+
+def paint(style, img):
+    return STYLES[style].paint(img, None)
+
+
+def test_noir_has_no_chroma_and_full_contrast(image):
+    out = paint(Style.noir, image).astype(np.int16)
+    assert np.abs(out[:, :, 0] - out[:, :, 1]).max() == 0 and np.abs(out[:, :, 1] - out[:, :, 2]).max() == 0
+    assert out.min() <= 5 and out.max() >= 250
+
+
+def test_vintage_is_warm_sepia(image):
+    out = paint(Style.vintage, image).reshape(-1, 3).astype(np.float32)
+    r, g, b = out.mean(axis=0)
+    assert r > g > b and r - b > 25
+    hue = cv2.cvtColor(out.astype(np.uint8).reshape(1, -1, 3), cv2.COLOR_RGB2HSV)[0, :, 0]
+    assert np.percentile(hue[out.max(axis=1) > 40], 90) <= 32  # orange to yellow hues only (green is 60)
+
+
+def test_neon_is_more_saturated_and_glows(image):
+    out = paint(Style.neon, image)
+    assert _saturation(out) > 1.2 * _saturation(image)
+    assert out.astype(np.float32).mean() > image.astype(np.float32).mean()
+
+
+def test_anime_has_ink_edges_and_fewer_colours(image):
+    out = paint(Style.anime, image)
+    assert _colours(out) < 0.5 * _colours(image)
+    assert (out.max(axis=2) < 40).mean() > (image.max(axis=2) < 40).mean()  # inked lines
+    assert _edges(out) > 0.05
+
+
+def test_watercolor_is_smoother_than_the_input(image):
+    out = paint(Style.watercolor, image)
+    assert _sharpness(out) < 0.5 * _sharpness(image)
+
+
+def test_realistic_is_sharper_and_neutral(image):
+    out = paint(Style.realistic, image)
+    assert _sharpness(out) > 1.3 * _sharpness(image)
+    assert np.abs(out.astype(np.float32).mean() - image.astype(np.float32).mean()) < 12
+
+
+def test_cinematic_splits_teal_shadows_and_orange_highlights():
+    gray_ramp = np.repeat(np.repeat(np.arange(256, dtype=np.uint8)[None, :, None], 8, axis=0), 3, axis=2)
+    out = paint(Style.cinematic, gray_ramp).astype(np.int16)
+    shadows, highlights = out[:, 30:90].reshape(-1, 3).mean(axis=0), out[:, 170:230].reshape(-1, 3).mean(axis=0)
+    assert shadows[2] > shadows[0] + 10  # blue-green shadows
+    assert highlights[0] > highlights[2] + 10  # orange highlights
+    assert out[0, 250].mean() > out[0, 200].mean() > out[0, 50].mean()  # contrast curve keeps order
+
+
+def test_abstract_mirrors_and_remaps_colour():
+    scene = flatten(build_layers("mountains", "day", 351, 624, 1))
+    out = paint(Style.abstract, scene).astype(np.int16)
+    assert np.abs(out - out[:, ::-1]).mean() < 3  # kaleidoscope symmetry
+    assert np.abs(scene.astype(np.int16)[:, ::-1] - scene).mean() > 10  # the input was not symmetric
+    hue_in = cv2.cvtColor(scene, cv2.COLOR_RGB2HSV)[:, :, 0].astype(np.float32)
+    hue_out = cv2.cvtColor(out.astype(np.uint8), cv2.COLOR_RGB2HSV)[:, :, 0].astype(np.float32)
+    assert np.abs(hue_out - hue_in).mean() > 10
+
+
+def test_each_style_changes_the_image_differently(image):
+    outputs = {style: paint(style, image).astype(np.float32) for style in Style}
+    for a in Style:
+        for b in Style:
+            if a.value < b.value:
+                assert np.abs(outputs[a] - outputs[b]).mean() > 4, (a, b)
+
+
+def test_moods_grade_in_their_direction(image):
+    base = image.astype(np.float32)
+    sad = grade_mood(image, Emotion.sad).astype(np.float32)
+    happy = grade_mood(image, Emotion.happy).astype(np.float32)
+    assert sad.mean() < base.mean() < happy.mean()
+    assert _saturation(sad.astype(np.uint8)) < _saturation(image) < _saturation(happy.astype(np.uint8))
+    assert np.array_equal(grade_mood(image, Emotion.neutral), image)
