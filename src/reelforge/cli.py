@@ -105,3 +105,7 @@ def render(
     console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frame_count} frames, "
                   f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
     print(result.output)
+
+
+if __name__ == "__main__":
+    app()

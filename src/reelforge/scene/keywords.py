@@ -67,14 +67,18 @@ def keywords_of(text: str) -> list[str]:
     return found
 
 
-def theme_of_text(text: str) -> str:
-    """The scene theme a text calls for; "sky" when it names none."""
-    return _best(words_of(text), THEME_WORDS) or "sky"
+_CONCRETE = {name: stems for name, stems in THEME_WORDS.items() if name not in ("abstract", "sky")}
 
 
 def theme_or_none(text: str) -> str | None:
-    """The scene theme a text names, or None."""
-    return _best(words_of(text), THEME_WORDS)
+    """The scene theme a text names (a place it names beats an abstract word or the sky), or None."""
+    words = words_of(text)
+    return _best(words, _CONCRETE) or _best(words, THEME_WORDS)
+
+
+def theme_of_text(text: str) -> str:
+    """The scene theme a text calls for; "sky" when it names none."""
+    return theme_or_none(text) or "sky"
 
 
 def time_of_day(text: str) -> str | None:

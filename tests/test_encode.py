@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import decode_frames, probe
+from reelforge.encode import VideoEncoder
+
+
+def _frames(n, h=128, w=96):
+    return [np.full((h, w, 3), (i * 9) % 256, np.uint8) for i in range(n)]
+
+
+def test_writes_exact_frames_with_audio_and_index_first(tmp_path):
+    path = tmp_path / "clip.mp4"
+    audio = (0.2 * np.sin(np.arange(22050 * 2) / 22050 * 2 * np.pi * 440)).astype(np.float32)
+    with VideoEncoder(path, 96, 128, 24, 500_000, audio=audio, audio_rate=22050, frame_count=48) as encoder:
+        for frame in _frames(48):
+            encoder.write(frame)
+    info = probe(path)
+    assert info == {"codec": "h264", "width": 96, "height": 128, "fps": 24.0, "pix_fmt": "yuv420p", "frames": 48,
+                    "duration": pytest.approx(2.0, abs=0.05), "audio_codec": "aac", "audio_rate": 48000}
+    data = path.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")  # +faststart: playable while downloading
+    decoded = decode_frames(path)
+    assert abs(int(decoded[10].mean()) - 90) <= 3
+
+
+def test_interrupted_write_leaves_nothing_under_the_final_name(tmp_path):
+    path = tmp_path / "clip.mp4"
+    with pytest.raises(RuntimeError, match="boom"):
+        with VideoEncoder(path, 96, 128, 24, 500_000) as encoder:
+            for frame in _frames(10):
+                encoder.write(frame)
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_wrong_frame_count_is_an_error_and_no_file(tmp_path):
+    path = Path(tmp_path) / "clip.mp4"
+    with pytest.raises(RuntimeError, match="expected 5"):
+        with VideoEncoder(path, 96, 128, 24, 500_000, frame_count=5) as encoder:
+            encoder.write(_frames(1)[0])
+    assert not path.exists()

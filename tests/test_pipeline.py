@@ -1,0 +1,160 @@
+"""End to end: render, read the MP4 back, check what a viewer sees."""
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import decode_frames, probe
+from reelforge import RequestError, VideoRequest, render
+from reelforge.request import Style
+
+TEXT = "The mountains glow at sunset. A calm wind moves through the valley."
+
+
+@pytest.fixture(scope="session")
+def photo(tmp_path_factory):
+    """scikit-image's astronaut: a real photo, so each style is judged against real texture and colour."""
+    from skimage.data import astronaut
+
+    path = tmp_path_factory.mktemp("photo") / "astronaut.png"
+    cv2.imwrite(str(path), cv2.cvtColor(astronaut(), cv2.COLOR_RGB2BGR))
+    return path
+
+
+@pytest.fixture
+def style_render(render_cache, photo):
+    def run(style):
+        return render_cache(text=TEXT, is_custom=True, style=style, duration=5.0, seed=11, captions=False,
+                            atmosphere="none", lighting="none", background_image=str(photo))
+    return run
+
+
+def _middle(style_render, style):
+    _, path = style_render(style)
+    frames = decode_frames(path)
+    return frames[len(frames) // 4]
+
+
+@pytest.mark.parametrize("style", [s.value for s in Style])
+def test_every_style_renders_a_playable_video(style_render, style):
+    result, path = style_render(style)
+    info = probe(path)
+    assert info["codec"] == "h264" and info["pix_fmt"] == "yuv420p"
+    assert (info["width"], info["height"], info["fps"]) == (720, 1280, 15.0)
+    assert info["frames"] == 75 == result.frame_count
+    assert info["duration"] == pytest.approx(5.0, abs=0.1)
+    assert info["audio_codec"] == "aac"
+    assert path.with_suffix(".jpg").stat().st_size > 5000
+    assert result.timings.keys() >= {"script", "voice", "frames", "encode"}
+
+
+def _saturation(frame):
+    return cv2.cvtColor(frame, cv2.COLOR_RGB2HSV)[:, :, 1].astype(float).mean()
+
+
+def _edge_density(frame):
+    return (cv2.Canny(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), 60, 150) > 0).mean()
+
+
+def _sharpness(frame):
+    return cv2.Laplacian(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var()
+
+
+def _flatness(frame):
+    """Fraction of pixels with almost no fine texture (|Laplacian| < 2)."""
+    return (np.abs(cv2.Laplacian(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), cv2.CV_64F)) < 2).mean()
+
+
+def test_style_signatures_hold_on_decoded_frames(style_render):
+    frame = {style.value: _middle(style_render, style.value).astype(np.int16) for style in Style}
+    base = frame["realistic"]
+    noir = frame["noir"]
+    assert np.abs(noir[..., 0] - noir[..., 2]).mean() < 2.5  # no chroma (after 4:2:0 coding)
+    r, g, b = frame["vintage"].reshape(-1, 3).mean(axis=0)
+    assert r > g > b and r - b > 20  # warm sepia
+    as8 = {k: v.astype(np.uint8) for k, v in frame.items()}
+    assert _saturation(as8["neon"]) > 1.2 * _saturation(as8["realistic"])
+    assert _edge_density(as8["anime"]) > 1.5 * _edge_density(as8["realistic"])
+    assert _flatness(as8["watercolor"]) > _flatness(as8["realistic"]) + 0.1  # painted flat washes
+    cine = frame["cinematic"]
+    dark, bright = base.max(axis=2) < 90, base.max(axis=2) > 170
+    assert (cine[dark][:, 2] - cine[dark][:, 0]).mean() > (base[dark][:, 2] - base[dark][:, 0]).mean()
+    abstract = frame["abstract"]
+    assert np.abs(abstract - abstract[:, ::-1]).mean() < np.abs(base - base[:, ::-1]).mean() * 0.5
+    assert bright.any() or dark.any()
+
+
+_KNOWN_NONDETERMINISM = pytest.mark.xfail(strict=False, reason="open bug: film styles and sped-up narration are "
+                                           "not yet frame-identical run to run (see the issue note)")
+
+
+@pytest.mark.parametrize(("is_custom", "style"), [(True, "realistic"), pytest.param(True, "vintage",
+                         marks=_KNOWN_NONDETERMINISM), pytest.param(False, "realistic", marks=_KNOWN_NONDETERMINISM)])
+def test_same_seed_same_frames_other_seed_other_frames(tmp_path, is_custom, style):
+    text = "City lights at night." if is_custom else "city lights at night"
+    request = VideoRequest(text=text, is_custom=is_custom, quality="speed", duration=2.0, seed=7,
+                           camera_movement="pan_left", style=style)
+    a = decode_frames(render(request, tmp_path / "a.mp4").output)
+    b = decode_frames(render(request, tmp_path / "b.mp4").output)
+    assert len(a) == len(b) >= 30
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    c = decode_frames(render(request.model_copy(update={"seed": 8}), tmp_path / "c.mp4").output)
+    assert not all(np.array_equal(x, y) for x, y in zip(a, c))
+
+
+def test_topic_becomes_a_written_script_of_the_right_size(render_cache):
+    result, path = render_cache(text="the secret life of deserts", duration=8.0, seed=2)
+    assert result.script_source == "offline"
+    assert 10 <= len(result.script.split()) <= 32
+    assert probe(path)["duration"] == pytest.approx(result.duration, abs=0.1)
+    assert result.scenes[0].theme == "desert"
+
+
+def test_long_narration_extends_the_video(render_cache):
+    text = "This narration is much too long for one second, so the video must follow it."
+    result, path = render_cache(text=text, is_custom=True, duration=1.0, seed=1, captions=False)
+    assert result.duration > 3.0
+    assert probe(path)["frames"] == result.frame_count == round(result.duration * 15)
+
+
+def test_multiple_scenes_get_their_own_backgrounds(render_cache):
+    text = "The ocean is vast and deep. Far above, the stars and planets turn in space. Back in the city, lights come on."
+    result, path = render_cache(text=text, is_custom=True, duration=9.0, seed=5, transition="crossfade")
+    themes = [scene.theme for scene in result.scenes]
+    assert themes == ["ocean", "space", "city"]
+    assert result.scenes[0].start == 0.0 and result.scenes[-1].end == pytest.approx(result.duration)
+    frames = decode_frames(path)
+    first = frames[int(result.scenes[0].end * 15) - 10].astype(int)
+    second = frames[int(result.scenes[1].start * 15) + 12].astype(int)
+    assert np.abs(first - second).mean() > 20
+
+
+def test_background_image_replaces_the_scene(tmp_path, render_cache):
+    from skimage.data import astronaut
+
+    photo = tmp_path / "astronaut.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(astronaut(), cv2.COLOR_RGB2BGR))
+    result, path = render_cache(text="Look up.", is_custom=True, duration=2.0, background_image=str(photo),
+                                captions=False, style="realistic", lighting="none")
+    frame = decode_frames(path)[10]
+    assert frame[..., 0].mean() > frame[..., 2].mean()  # the astronaut photo's warm tones, not a blue sky
+
+
+def test_modes_not_built_yet_are_a_clear_error(tmp_path):
+    with pytest.raises(RequestError, match="video_type"):
+        render(VideoRequest(text="hi", video_type="character", quality="speed"), tmp_path / "x.mp4")
+    assert not (tmp_path / "x.mp4").exists()
+
+
+@pytest.mark.parametrize("atmosphere", ["rain", "snow", "sparks"])
+def test_particles_move_over_a_still_scene(render_cache, atmosphere):
+    _, still = render_cache(text="Quiet.", is_custom=True, duration=2.0, captions=False, lighting="none",
+                            atmosphere="none", style="realistic")
+    _, busy = render_cache(text="Quiet.", is_custom=True, duration=2.0, captions=False, lighting="none",
+                           atmosphere=atmosphere, style="realistic")
+    a, b = decode_frames(still), decode_frames(busy)
+    def changed(x, y):
+        return (np.abs(x.astype(int) - y).max(axis=2) > 25).mean()
+
+    assert changed(b[12], a[12]) > 0.001  # particles are there
+    assert changed(b[12], b[16]) > changed(a[12], a[16]) + 0.002  # and they move
