@@ -28,6 +28,13 @@ class FlowSmoother:
         self.tolerance = tolerance
         self._previous: np.ndarray | None = None
         self._previous_gray: np.ndarray | None = None
+        self._grid: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _pixel_grid(self, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Pixel coordinates of a frame, built once per frame size."""
+        if self._grid is None or self._grid[0].shape != (height, width):
+            self._grid = tuple(np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32)))
+        return self._grid
 
     def reset(self) -> None:
         """Forget the previous frame (call at a cut)."""
@@ -45,7 +52,7 @@ class FlowSmoother:
         else:
             flow = farneback_flow(self._previous_gray, gray)
             flow = cv2.resize(flow, (width, height), interpolation=cv2.INTER_LINEAR) / scale
-            grid_x, grid_y = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
+            grid_x, grid_y = self._pixel_grid(height, width)
             warped = cv2.remap(self._previous, grid_x + flow[..., 0], grid_y + flow[..., 1], cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
             difference = cv2.absdiff(warped, frame).max(axis=2).astype(np.float32)

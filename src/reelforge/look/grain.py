@@ -18,7 +18,6 @@ class GrainBank:
     def __init__(self, height: int, width: int, sigma: float, seed: int, count: int = 3):
         rng = np.random.default_rng(seed)
         self.height, self.width = height, width
-        self.rng = rng
         self.planes: list[tuple[np.ndarray, np.ndarray]] = []
         for _ in range(count):
             noise = rng.standard_normal((height + _PAD, width + _PAD), dtype=np.float32) * sigma

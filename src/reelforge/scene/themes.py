@@ -88,8 +88,8 @@ def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator,
 
     sea_h = h - horizon
     deep = mix(hex_color("#0b3a5c"), hex_color(palette.ground), 0.25)
-    sea = vertical_gradient(sea_h, w, [(0.0, "#000000"), (1.0, "#000000")])
-    sea[:] = mix(hex_color(palette.haze), deep, np.linspace(0.2, 1.0, sea_h, dtype=np.float32)[:, None, None])
+    depth_ramp = np.linspace(0.2, 1.0, sea_h, dtype=np.float32)[:, None, None]
+    sea = np.ascontiguousarray(np.broadcast_to(mix(hex_color(palette.haze), deep, depth_ramp), (sea_h, w, 3)))
     waves = fractal_noise(sea_h, w, rng, scale=0.5, octaves=6, stretch=6.0)
     sea *= (0.82 + 0.36 * waves)[:, :, None]
     path = radial_glow(sea_h, w, (sun_xy[0], 0.0), w * 0.12, falloff=1.3)
