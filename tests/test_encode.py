@@ -1,5 +1,7 @@
+import os
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -42,3 +44,19 @@ def test_wrong_frame_count_is_an_error_and_no_file(tmp_path):
         with VideoEncoder(path, 96, 128, 24, 500_000, frame_count=5) as encoder:
             encoder.write(_frames(1)[0])
     assert not path.exists()
+
+
+def test_same_frames_give_the_same_bytes_while_the_heap_churns(tmp_path):
+    """x264's mbtree and VBV made identical input encode differently run to run; both must stay off."""
+    rng = np.random.default_rng(3)
+    scene = cv2.GaussianBlur(rng.integers(0, 256, (400, 500, 3), np.uint8), (0, 0), 3)
+    frames = [np.ascontiguousarray(scene[i * 3 : i * 3 + 256, i * 2 : i * 2 + 360]) for i in range(40)]
+    outputs = []
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        with VideoEncoder(tmp_path / name, 360, 256, 15, 400_000, frame_count=len(frames)) as encoder:
+            for frame in frames:
+                junk = [os.urandom(int(n)) for n in rng.integers(1_000, 500_000, 6)]  # reuse freed memory
+                encoder.write(frame)
+                del junk
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]

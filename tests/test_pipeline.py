@@ -84,11 +84,6 @@ def test_style_signatures_hold_on_decoded_frames(style_render):
     assert bright.any() or dark.any()
 
 
-_KNOWN_NONDETERMINISM = pytest.mark.xfail(strict=False, reason="open bug: renders are frame-identical in isolation "
-                                           "but not always under load; cause not yet found (see the issue note)")
-
-
-@_KNOWN_NONDETERMINISM
 @pytest.mark.parametrize(("is_custom", "style"), [(True, "realistic"), (True, "vintage"), (False, "realistic")])
 def test_same_seed_same_frames_other_seed_other_frames(tmp_path, is_custom, style):
     text = "City lights at night." if is_custom else "city lights at night"

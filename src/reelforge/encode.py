@@ -2,6 +2,9 @@
 
 The file is written under a temporary name in the destination folder and renamed into place only when
 complete, so an interrupted render never leaves a half-written video under the final name.
+
+Rate control is x264's average bitrate without a VBV cap (no maxrate/bufsize): with frame threads, VBV
+makes x264's output differ from run to run, and reelforge promises identical frames for one seed.
 """
 
 from __future__ import annotations
@@ -93,9 +96,7 @@ class VideoEncoder:
         video.codec_context.thread_type = "AUTO"
         video.codec_context.options = {
             "preset": self.x264_preset,
-            "x264-params": f"keyint={self.gop}:min-keyint={self.gop}:scenecut=0:open-gop=0",
-            "maxrate": str(int(self.bitrate * 1.5)),
-            "bufsize": str(int(self.bitrate * 2)),
+            "x264-params": f"keyint={self.gop}:min-keyint={self.gop}:scenecut=0:open-gop=0:mbtree=0",
             "colorprim": "smpte170m", "transfer": "smpte170m", "colormatrix": "smpte170m",
         }
         self.video = video
