@@ -1,3 +1,5 @@
+import pytest
+
 from reelforge.presets import preset_for
 from reelforge.request import Aspect, Quality
 
@@ -16,3 +18,15 @@ def test_aspect_variants_keep_the_pixel_class():
     assert preset_for(Quality.balanced, Aspect.landscape).size == (1920, 1080)
     assert preset_for(Quality.balanced, Aspect.square).size == (1080, 1080)
     assert preset_for(Quality.speed, Aspect.landscape).size == (1280, 720)
+
+
+@pytest.mark.parametrize("quality", list(Quality))
+@pytest.mark.parametrize("aspect", list(Aspect))
+def test_scene_size_is_even_and_never_above_the_frame(quality, aspect):
+    preset = preset_for(quality, aspect)
+    width, height = preset.scene_size
+    assert width % 2 == height % 2 == 0
+    assert width <= preset.width and height <= preset.height
+    assert width / height == pytest.approx(preset.width / preset.height, rel=0.01)
+    if quality is Quality.quality:
+        assert preset.scene_size == preset.size

@@ -34,6 +34,7 @@ from reelforge.presets import Preset, preset_for
 from reelforge.errors import RequestError
 from reelforge.request import VideoRequest, VideoType
 from reelforge.scene import build_layers, image_layers, source_size
+from reelforge.scene.builder import DRAW_SCALE
 from reelforge.scene.layers import Layer
 from reelforge.script import write_script
 from reelforge.script.llm import LLMConfig
@@ -72,13 +73,13 @@ def video_duration(request: VideoRequest, narration: Narration) -> float:
 
 
 def scene_layers(request: VideoRequest, scene: ScenePlan, style: Style, lut: Lut3D | None,
-                 size: tuple[int, int]) -> list[PreparedLayer]:
-    """Build a scene's layers and give them the look: fog, mood, style, LUT, depth of field."""
+                 size: tuple[int, int], paint_width: int) -> list[PreparedLayer]:
+    """Build a scene's layers at source ``size`` and give them the look: fog, mood, style, LUT, depth of field."""
     width, height = size
     if request.background_image is not None:
         layers = image_layers(request.background_image, width, height)
     else:
-        layers = build_layers(scene.theme, scene.time_of_day, width, height, scene.seed)
+        layers = build_layers(scene.theme, scene.time_of_day, width, height, scene.seed, paint_width)
     if scene.atmosphere == "fog":
         layers = fog_layers(layers, 0.55, scene.seed)
     styled: list[Layer] = []
@@ -126,9 +127,13 @@ class FrameRenderer:
         self.style = STYLES[request.style]
         self.transition = TRANSITIONS[transition_for(request)]
         lut = load_cube(request.lut_file) if request.lut_file else None
-        size = source_size(preset.width, preset.height)
-        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size), len(scenes))
-        self.compositor = LayerCompositor(preset.size)
+        # Photos keep their detail at full size; painted scenes are composited at the preset's scene size.
+        self.scene_size = preset.size if request.background_image is not None else preset.scene_size
+        size = source_size(*self.scene_size)
+        paint_width = source_size(*preset.size)[0] // DRAW_SCALE
+        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size, paint_width),
+                                len(scenes))
+        self.compositor = LayerCompositor(self.scene_size)
         self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox)
         self.captions = CaptionRenderer(paginate(narration.words, preset.width), preset.size) \
             if request.captions and narration.words else None
@@ -147,7 +152,9 @@ class FrameRenderer:
         start, end = self._span(index)
         progress = min(max((t - start) / max(end - start, 1e-6), 0.0), 1.0)
         view = camera_view(self.request.camera_movement, progress)
-        rgba = self.compositor.render(self.cache.get(index), view, self.finisher.weave(frame_index))
+        scale = self.scene_size[0] / self.preset.width
+        weave_x, weave_y = self.finisher.weave(frame_index)
+        rgba = self.compositor.render(self.cache.get(index), view, (weave_x * scale, weave_y * scale))
         rgb = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
         self.finisher.light(rgb, scene.lighting, t, progress)
         return rgb
@@ -169,6 +176,8 @@ class FrameRenderer:
                 self.smoother.reset()
         if self.smoother is not None:
             rgb = self.smoother.smooth(rgb)
+        if self.scene_size != self.preset.size:
+            rgb = cv2.resize(rgb, self.preset.size, interpolation=cv2.INTER_CUBIC)
         self.finisher.particles(rgb, self.scenes[active[-1]].atmosphere, t)
         self.finisher.bars(rgb)
         clean = rgb.copy() if frame_index == self.poster_index else rgb

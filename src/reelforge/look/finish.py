@@ -26,7 +26,7 @@ class FrameFinisher:
         self._gain_full: np.ndarray | None = None
 
     def light(self, frame: np.ndarray, kind: str | None, t: float, progress: float) -> None:
-        """Multiply an RGB frame in place by the scene's lighting gain and the style's vignette."""
+        """Multiply an RGB frame (of any size) in place by the scene's lighting gain and the style's vignette."""
         grid = self.vignette
         scalar = 1.0
         if kind == "moving":
@@ -38,16 +38,17 @@ class FrameFinisher:
         if kind != "moving" and scalar == 1.0:
             if self.style.vignette == 0.0:
                 return
-            if self._gain_full is None:
-                self._gain_full = self._to_gain_image(grid)
+            if self._gain_full is None or self._gain_full.shape != frame.shape:
+                self._gain_full = self._to_gain_image(grid, frame.shape)
             gain = self._gain_full
         else:
-            gain = self._to_gain_image(grid * scalar)
+            gain = self._to_gain_image(grid * scalar, frame.shape)
         cv2.multiply(frame, gain, dst=frame, scale=1 / 128)
 
-    def _to_gain_image(self, grid: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _to_gain_image(grid: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         small = np.clip(grid * 128.0 + 0.5, 0, 255).astype(np.uint8)
-        full = cv2.resize(small, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+        full = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
         return cv2.merge([full, full, full])
 
     def particles(self, frame: np.ndarray, kind: str | None, t: float) -> None:

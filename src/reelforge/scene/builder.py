@@ -22,12 +22,19 @@ def source_size(frame_width: int, frame_height: int) -> tuple[int, int]:
     return round(frame_width * SOURCE_MARGIN), round(frame_height * SOURCE_MARGIN)
 
 
-DRAW_SCALE = 2  # themes are painted at 1/DRAW_SCALE of the source size, then resized up with crisp edges
+DRAW_SCALE = 2  # themes are painted at 1/DRAW_SCALE of the full-frame source size, resized up with crisp edges
 
 
-def build_layers(theme: str, time_of_day: str, width: int, height: int, seed: int) -> list[Layer]:
-    """Draw a theme at source size (``width`` x ``height``), back layer first."""
-    small = _paint_theme(theme, time_of_day, width // DRAW_SCALE, height // DRAW_SCALE, seed)
+def build_layers(theme: str, time_of_day: str, width: int, height: int, seed: int,
+                 paint_width: int | None = None) -> list[Layer]:
+    """Draw a theme at source size (``width`` x ``height``), back layer first.
+
+    It is painted ``paint_width`` pixels wide (default: half of ``width``), then resized up if that is smaller.
+    """
+    paint_width = min(width, paint_width or width // DRAW_SCALE)
+    if paint_width == width:
+        return _paint_theme(theme, time_of_day, width, height, seed)
+    small = _paint_theme(theme, time_of_day, paint_width, round(height * paint_width / width), seed)
     return [upscale_layer(layer, width, height) for layer in small]
 
 

@@ -1,0 +1,112 @@
+"""Render speed against the encode-only floor, and memory against duration, measured in one run.
+
+For each preset: render a 5 s cinematic video (narration included), then encode the very same frames again,
+already made and held in memory, with the same encoder settings and audio: that is the floor no renderer can
+beat. Then render 5 s and 60 s videos in fresh processes and compare their peak resident memory.
+
+    python bench/bench_render.py [--quick]      # --quick: skip the 60 s memory run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+
+from reelforge import VideoRequest, render
+from reelforge.encode import VideoEncoder
+from reelforge.presets import preset_for
+from reelforge.voice import narrate
+
+TEXT = "The city never sleeps. Neon signs flicker over wet streets."
+DURATION = 5.0
+
+
+def request_for(quality: str, duration: float) -> VideoRequest:
+    return VideoRequest(text=TEXT, is_custom=True, quality=quality, duration=duration, seed=11,
+                        camera_movement="orbit", style="cinematic")
+
+
+def decoded_i420(path: Path) -> list[np.ndarray]:
+    """The frames of a video as the planar YUV arrays the encoder takes."""
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="yuv420p") for frame in container.decode(video=0)]
+
+
+def encode_floor(frames: list[np.ndarray], request: VideoRequest, audio: np.ndarray, rate: int,
+                 folder: Path) -> float:
+    """Seconds to encode pre-made frames (and the narration) with the render's encoder settings."""
+    preset = preset_for(request.quality, request.aspect)
+    clock = time.perf_counter()
+    with VideoEncoder(folder / "floor.mp4", preset.width, preset.height, preset.fps, preset.bitrate,
+                      preset.x264_preset, audio=audio, audio_rate=rate, frame_count=len(frames)) as encoder:
+        for frame in frames:
+            encoder.write_i420(frame)
+    return time.perf_counter() - clock
+
+
+def speed_row(quality: str, folder: Path) -> dict:
+    request = request_for(quality, DURATION)
+    narrate("Warm up.", 1.0, 0)  # load the voice once, as a running service would have it loaded
+    clock = time.perf_counter()
+    result = render(request, folder / f"{quality}.mp4")
+    total = time.perf_counter() - clock
+    frames = decoded_i420(result.output)
+    narration = narrate(result.script, request.duration, request.seed)
+    floor = encode_floor(frames, request, narration.audio, narration.sample_rate, folder)
+    stages = {f"{name}_s": result.timings.get(name, 0.0) for name in ("script", "voice", "frames", "encode")}
+    return {"preset": quality, "size": "x".join(map(str, result.size)), "frame_count": result.frame_count,
+            "video_s": result.duration, **stages, "total": total, "fps": result.frame_count / total, "rtf": total / result.duration,
+            "floor": floor, "ratio": total / floor}
+
+
+def peak_rss_mb(quality: str, duration: float) -> float:
+    """Peak resident memory of a fresh process rendering one video."""
+    code = f"""
+import resource, sys, tempfile, pathlib
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from bench_render import request_for
+from reelforge import render
+with tempfile.TemporaryDirectory() as folder:
+    render(request_for({quality!r}, {duration}), pathlib.Path(folder) / "v.mp4")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 60 s memory comparison")
+    parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for quality in ("speed", "balanced"):
+            rows.append(speed_row(quality, Path(folder)))
+    columns = ("preset", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s", "encode_s", "total",
+               "fps", "rtf", "floor", "ratio")
+    print("  ".join(f"{name:>11}" for name in columns))
+    for row in rows:
+        cells = [row[name] for name in columns]
+        print("  ".join(f"{c:>11.2f}" if isinstance(c, float) else f"{c:>11}" for c in cells))
+    print("times in seconds; frames stage includes encoding (they run together); rtf = render time / video time;"
+          " ratio = render time / encode-only floor")
+    report: dict = {"speed": rows}
+    if not args.quick:
+        short, long = peak_rss_mb("balanced", 5.0), peak_rss_mb("balanced", 60.0)
+        print(f"peak RSS balanced: 5 s video {short:.0f} MB, 60 s video {long:.0f} MB, ratio {long / short:.2f}")
+        report["rss_mb"] = {"5s": short, "60s": long, "ratio": long / short}
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
