@@ -107,5 +107,29 @@ def render(
     print(result.output)
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    data_dir: Optional[Path] = typer.Option(None, help="Job database and videos (env REELFORGE_DATA_DIR)."),
+    workers: Optional[int] = typer.Option(None, help="Render processes at once (env REELFORGE_WORKERS)."),
+) -> None:
+    """Start the HTTP service (API, jobs, videos) with its embedded job queue."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from reelforge.server.app import create_app
+    from reelforge.server.settings import Settings
+
+    overrides = {key: value for key, value in {"data_dir": data_dir, "workers": workers}.items() if value is not None}
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    console.print(f"reelforge serving on http://{host}:{port}  (data in {settings.data_dir.resolve()})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 if __name__ == "__main__":
     app()

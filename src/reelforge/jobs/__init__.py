@@ -1,0 +1,1 @@
+"""Render jobs: a durable SQLite store and the executors that run them."""

@@ -1,0 +1,214 @@
+"""The FastAPI app: the seed-compatible endpoint, durable async jobs with live progress, and the videos."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from pydantic import BaseModel
+
+from reelforge.jobs.local import LocalExecutor, remove_outputs
+from reelforge.jobs.store import SUCCEEDED, Job, JobStore
+from reelforge.request import VideoRequest, VideoType
+from reelforge.server.settings import QUALITY_ORDER, Settings
+
+VIDEO_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|srt|vtt|jpg)$")
+EVENT_POLL_S = 0.25
+
+
+class GenerateResponse(BaseModel):
+    script: str
+    video_url: str
+
+
+class JobView(BaseModel):
+    id: str
+    state: str
+    progress: float
+    stage: str
+    script: str | None = None
+    video_url: str | None = None
+    subtitles: dict[str, str] | None = None
+    poster_url: str | None = None
+    error: str | None = None
+    timings: dict[str, float] | None = None
+    attempts: int
+    created: float
+    updated: float
+
+
+class JobPage(BaseModel):
+    jobs: list[JobView]
+    total: int
+    offset: int
+    limit: int
+
+
+def _error(status: int, field: str, message: str) -> HTTPException:
+    return HTTPException(status, detail={"field": field, "message": f"{field}: {message}"})
+
+
+def check_limits(request: VideoRequest, settings: Settings) -> None:
+    """What the service refuses beyond the request's own validation (422 naming the field)."""
+    if request.video_type is not VideoType.cinematic:
+        raise _error(422, "video_type", f"{request.video_type.value!r} is not available yet; allowed now: cinematic")
+    if request.duration > settings.max_duration:
+        raise _error(422, "duration", f"at most {settings.max_duration:g} s on this server")
+    if QUALITY_ORDER.index(request.quality) > QUALITY_ORDER.index(settings.max_quality):
+        raise _error(422, "quality", f"at most {settings.max_quality.value!r} on this server")
+    for field in ("background_image", "lut_file"):
+        if getattr(request, field) is not None:
+            raise _error(422, field, "server paths are not accepted over HTTP")
+
+
+def create_app(settings: Settings | None = None, start_executor: bool = True) -> FastAPI:
+    """The service app; its executor starts with the app and stops with it."""
+    settings = settings or Settings()
+    store = JobStore(settings.database)
+    executor = LocalExecutor(store, settings.videos_dir, settings.workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if start_executor:
+            executor.start()
+        cleanup = asyncio.create_task(_clean_expired_forever())
+        yield
+        cleanup.cancel()
+        if start_executor:
+            executor.stop()
+
+    app = FastAPI(title="reelforge", version="0.1.0", lifespan=lifespan,
+                  description="Text to finished short videos, offline: narration, scenes, style, camera, captions.")
+    app.state.settings, app.state.store, app.state.executor = settings, store, executor
+
+    async def _clean_expired_forever() -> None:
+        while True:
+            for job in store.expired(time.time() - settings.retention_hours * 3600):
+                remove_outputs(settings.videos_dir, job.id)
+                store.delete(job.id)
+            await asyncio.sleep(600)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"] if part != "body") or "body"
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "enum":
+            message = f"got {first.get('input')!r}; {message.lower()}"
+        return JSONResponse(status_code=422, content={"detail": {"field": field, "message": f"{field}: {message}"},
+                                                      "errors": json.loads(json.dumps(error.errors(), default=str))})
+
+    def owner(request: Request) -> str:
+        """The caller's API key ('' when the server has none); 401 when a key is required and wrong."""
+        if settings.api_key is None:
+            return ""
+        given = request.headers.get("x-api-key", "")
+        if not secrets.compare_digest(given.encode(), settings.api_key.encode()):
+            raise HTTPException(401, detail={"field": "X-API-Key", "message": "X-API-Key: missing or wrong"})
+        return given
+
+    def base_url(request: Request) -> str:
+        return (settings.public_url or str(request.base_url)).rstrip("/")
+
+    def view(job: Job, request: Request) -> JobView:
+        base = base_url(request)
+        done = job.state == SUCCEEDED and job.video
+        stem = job.video.rsplit(".", 1)[0] if done else ""
+        return JobView(id=job.id, state=job.state, progress=job.progress, stage=job.stage, script=job.script,
+                       video_url=f"{base}/videos/{job.video}" if done else None,
+                       subtitles={"srt": f"{base}/videos/{stem}.srt", "vtt": f"{base}/videos/{stem}.vtt"}
+                       if done and (settings.videos_dir / f"{stem}.srt").exists() else None,
+                       poster_url=f"{base}/videos/{stem}.jpg" if done else None, error=job.error,
+                       timings=job.timings, attempts=job.attempts, created=job.created, updated=job.updated)
+
+    def submit(body: VideoRequest, key: str) -> Job:
+        check_limits(body, settings)
+        if store.count_waiting(key) >= settings.max_queued_per_key:
+            raise HTTPException(429, detail={"field": "jobs", "message":
+                                             f"jobs: at most {settings.max_queued_per_key} queued or running"})
+        return store.create(body.model_dump(mode="json", exclude_none=True), key)
+
+    def job_or_404(job_id: str, key: str) -> Job:
+        job = store.get(job_id)
+        if job is None or (settings.api_key is not None and job.owner != key):
+            raise HTTPException(404, detail={"field": "id", "message": f"id: no job {job_id!r}"})
+        return job
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "workers": settings.workers}
+
+    @app.post("/generate-advanced-video", response_model=GenerateResponse)
+    async def generate(body: VideoRequest, request: Request, key: str = Depends(owner)) -> GenerateResponse:
+        """Render synchronously (through the job queue) and answer with the script and the video's URL."""
+        job = submit(body, key)
+        deadline = time.monotonic() + settings.sync_timeout_s
+        while not (job := store.get(job.id)).finished:
+            if time.monotonic() > deadline:
+                store.cancel(job.id)
+                raise HTTPException(504, detail={"field": "duration", "message": "render took too long; cancelled"})
+            await asyncio.sleep(EVENT_POLL_S)
+        if job.state != SUCCEEDED:
+            raise HTTPException(500, detail={"field": "render", "message": f"render {job.state}: {job.error}"})
+        return GenerateResponse(script=job.script or "", video_url=f"{base_url(request)}/videos/{job.video}")
+
+    @app.post("/jobs", status_code=202, response_model=JobView)
+    def create_job(body: VideoRequest, request: Request, key: str = Depends(owner)) -> JobView:
+        """Queue a render; poll GET /jobs/{id} or follow /jobs/{id}/events."""
+        return view(submit(body, key), request)
+
+    @app.get("/jobs", response_model=JobPage)
+    def list_jobs(request: Request, offset: int = Query(0, ge=0), limit: int = Query(20, ge=1, le=100),
+                  key: str = Depends(owner)) -> JobPage:
+        jobs, total = store.list(offset, limit, key if settings.api_key is not None else None)
+        return JobPage(jobs=[view(job, request) for job in jobs], total=total, offset=offset, limit=limit)
+
+    @app.get("/jobs/{job_id}", response_model=JobView)
+    def get_job(job_id: str, request: Request, key: str = Depends(owner)) -> JobView:
+        return view(job_or_404(job_id, key), request)
+
+    @app.delete("/jobs/{job_id}", response_model=JobView)
+    def cancel_job(job_id: str, request: Request, key: str = Depends(owner)) -> JobView:
+        """Cancel: a queued job at once, a running render within a second or two (no partial file is left)."""
+        job_or_404(job_id, key)
+        return view(store.cancel(job_id), request)
+
+    @app.get("/jobs/{job_id}/events")
+    async def job_events(job_id: str, request: Request, key: str = Depends(owner)) -> StreamingResponse:
+        """Server-Sent Events: one `progress` event per change, then an `end` event with the final state."""
+        job_or_404(job_id, key)
+
+        async def stream() -> AsyncIterator[str]:
+            last = None
+            while True:
+                job = store.get(job_id)
+                if job is None:
+                    return
+                data = view(job, request).model_dump_json()
+                if data != last:
+                    last = data
+                    yield f"event: {'end' if job.finished else 'progress'}\ndata: {data}\n\n"
+                if job.finished or await request.is_disconnected():
+                    return
+                await asyncio.sleep(EVENT_POLL_S)
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/videos/{name}")
+    def video(name: str, key: str = Depends(owner)) -> FileResponse:
+        """A rendered file (MP4 with HTTP Range, SRT, VTT, poster JPEG)."""
+        path = settings.videos_dir / name
+        if not VIDEO_NAME.match(name) or not path.is_file():
+            raise HTTPException(404, detail={"field": "name", "message": f"name: no video {name!r}"})
+        return FileResponse(path)
+
+    return app

@@ -1,0 +1,36 @@
+"""Service settings, read from the environment (REELFORGE_*)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reelforge.request import Quality
+
+QUALITY_ORDER = (Quality.speed, Quality.balanced, Quality.quality, Quality.ultra)
+
+
+class Settings(BaseSettings):
+    """Where the service keeps its data, and the limits it enforces on clients."""
+
+    model_config = SettingsConfigDict(env_prefix="REELFORGE_")
+
+    data_dir: Path = Field(Path("reelforge-data"), description="job database and rendered videos")
+    public_url: str | None = Field(None, description="base of video URLs (default: the request's own host)")
+    api_key: str | None = Field(None, description="when set, every route but /health needs X-API-Key")
+    workers: int = Field(1, ge=1, description="render processes run at once")
+    max_duration: float = Field(120.0, gt=0, description="longest video a client may ask for, seconds")
+    max_quality: Quality = Field(Quality.quality, description="highest quality preset a client may ask for")
+    max_queued_per_key: int = Field(10, ge=1, description="queued + running jobs allowed per API key")
+    retention_hours: float = Field(72.0, gt=0, description="finished jobs and their files are deleted after this")
+    sync_timeout_s: float = Field(600.0, gt=0, description="longest wait of POST /generate-advanced-video")
+
+    @property
+    def videos_dir(self) -> Path:
+        return self.data_dir / "videos"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"

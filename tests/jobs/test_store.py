@@ -1,0 +1,40 @@
+from reelforge.jobs.store import CANCELLED, FAILED, MAX_ATTEMPTS, QUEUED, RUNNING, SUCCEEDED, JobStore
+
+
+def test_jobs_are_claimed_oldest_first_and_finish_with_their_results(tmp_path):
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    first, second = store.create({"text": "a"}), store.create({"text": "b"})
+    assert first.state == QUEUED and first.request == {"text": "a"}
+    claimed = store.claim_next()
+    assert claimed.id == first.id and claimed.state == RUNNING and claimed.attempts == 1
+    assert store.report(first.id, "frames", 0.5)
+    assert store.get(first.id).progress == 0.5 and store.get(first.id).stage == "frames"
+    store.succeed(first.id, "the script", f"{first.id}.mp4", {"frames": 1.0})
+    done = store.get(first.id)
+    assert (done.state, done.progress, done.script, done.timings) == (SUCCEEDED, 1.0, "the script", {"frames": 1.0})
+    assert store.claim_next().id == second.id and store.claim_next() is None
+    jobs, total = store.list(limit=1)
+    assert total == 2 and [job.id for job in jobs] == [second.id]
+
+
+def test_cancel_stops_queued_jobs_at_once_and_running_jobs_through_their_render(tmp_path):
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    queued, running = store.create({"text": "a"}), store.create({"text": "b"})
+    assert store.cancel(queued.id).state == CANCELLED
+    store.claim_next()
+    job = store.cancel(running.id)
+    assert job.state == RUNNING and job.cancel_requested
+    assert not store.report(running.id, "frames", 0.3)  # the render sees it must stop
+    store.mark_cancelled(running.id)
+    assert store.get(running.id).state == CANCELLED
+
+
+def test_a_restart_requeues_interrupted_jobs_then_gives_up_with_a_reason(tmp_path):
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    job = store.create({"text": "a"})
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        assert store.claim_next().attempts == attempt
+        reopened = JobStore(tmp_path / "jobs.sqlite3")  # a new server process on the same file
+        assert reopened.recover() == [job.id]
+    final = store.get(job.id)
+    assert final.state == FAILED and "stopped during the render" in final.error
