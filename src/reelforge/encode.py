@@ -3,8 +3,9 @@
 The file is written under a temporary name in the destination folder and renamed into place only when
 complete, so an interrupted render never leaves a half-written video under the final name.
 
-Rate control is x264's average bitrate without a VBV cap (no maxrate/bufsize): with frame threads, VBV
-makes x264's output differ from run to run, and reelforge promises identical frames for one seed.
+Same frames, same bytes (reelforge promises identical videos for one seed): x264's macroblock-tree rate
+control reads memory it never wrote, and its VBV buffer model races with frame threads, so both made identical
+frames encode differently run to run. Both are off: rate control is a plain average bitrate (no maxrate/bufsize).
 """
 
 from __future__ import annotations
