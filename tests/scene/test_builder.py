@@ -20,6 +20,14 @@ def test_every_theme_draws_depth_layers(theme):
     assert image.std() > 12  # a picture, not a flat fill
 
 
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("paint_width", [SIZE[0], SIZE[0] // 2])
+def test_every_layer_has_the_source_size_whether_painted_small_or_full(theme, paint_width):
+    for layer in build_layers(theme, "night", *SIZE, seed=4, paint_width=paint_width):
+        assert layer.rgb.shape == (SIZE[1], SIZE[0], 3)
+        assert layer.alpha is None or layer.alpha.shape == (SIZE[1], SIZE[0])
+
+
 def test_themes_differ_from_each_other():
     images = {theme: flatten(build_layers(theme, "sunset", *SIZE, seed=1)).astype(np.float32) for theme in THEMES}
     for a in THEMES:

@@ -276,7 +276,8 @@ def abstract(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
         mask = polygon_mask(h, w, shapes)
         if blur:
             mask = cv2.GaussianBlur(mask, (0, 0), blur)
-        tint = mix(hex_color(accent_a), hex_color(accent_b), np.linspace(0, 1, h, dtype=np.float32)[:, None])
+        ramp = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+        tint = np.broadcast_to(mix(hex_color(accent_a), hex_color(accent_b), ramp), (h, w, 3))
         layers.append(make_layer(tint, mask * (0.55 + 0.4 * depth), depth))
     return layers
 
