@@ -154,10 +154,13 @@ def _allowed_values(field: str) -> list[str] | None:
     return None
 
 
-def describe_validation_error(error: ValidationError) -> RequestError:
-    """Turn Pydantic's error into one RequestError naming the first bad field (and allowed values)."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "request"
+def describe_validation_error(errors: list[dict[str, Any]], skip: tuple[str, ...] = ()) -> RequestError:
+    """Turn Pydantic's errors into one RequestError naming the first bad field (and allowed values).
+
+    ``skip`` drops location parts that are not field names (FastAPI puts "body" first).
+    """
+    first = errors[0]
+    field = ".".join(str(part) for part in first["loc"] if part not in skip) or "request"
     if first["type"] == "extra_forbidden":
         return RequestError(field, "unknown field")
     allowed = _allowed_values(field) if field in VideoRequest.model_fields else None
@@ -172,4 +175,4 @@ def parse_request(data: dict[str, Any]) -> VideoRequest:
     try:
         return VideoRequest.model_validate(data)
     except ValidationError as error:
-        raise describe_validation_error(error) from None
+        raise describe_validation_error(error.errors()) from None

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from reelforge.jobs.local import LocalExecutor, remove_outputs
 from reelforge.jobs.store import SUCCEEDED, Job, JobStore
-from reelforge.request import VideoRequest, VideoType
+from reelforge.request import VideoRequest, VideoType, describe_validation_error
 from reelforge.server.settings import QUALITY_ORDER, Settings
 
 VIDEO_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|srt|vtt|jpg)$")
@@ -99,12 +99,8 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"] if part != "body") or "body"
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "enum":
-            message = f"got {first.get('input')!r}; {message.lower()}"
-        return JSONResponse(status_code=422, content={"detail": {"field": field, "message": f"{field}: {message}"},
+        described = describe_validation_error(list(error.errors()), skip=("body",))
+        return JSONResponse(status_code=422, content={"detail": {"field": described.field, "message": str(described)},
                                                       "errors": json.loads(json.dumps(error.errors(), default=str))})
 
     def owner(request: Request) -> str:
