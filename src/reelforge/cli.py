@@ -73,6 +73,11 @@ def render(
                                                   help="Optical-flow temporal smoothing (default: where it helps)."),
     background_image: Optional[Path] = typer.Option(None, "--background-image", help="A photo as the scene."),
     lut_file: Optional[Path] = typer.Option(None, "--lut", help="A .cube 3D LUT applied after the style."),
+    music: Optional[bool] = typer.Option(None, "--music/--no-music", help="Background music (default on)."),
+    music_file: Optional[Path] = typer.Option(None, "--music-file", help="Your own music instead of the generated."),
+    sound_effects: Optional[bool] = typer.Option(None, "--sound-effects/--no-sound-effects",
+                                                 help="Transition sounds and rain/wind beds (default on)."),
+    voice_model: Optional[Path] = typer.Option(None, "--voice-model", help="A Piper voice .onnx (.onnx.json beside)."),
 ) -> None:
     """Render one video."""
     from reelforge.pipeline import render as run_render
@@ -85,6 +90,9 @@ def render(
         "flow_smoothing": flow_smoothing,
         "background_image": str(background_image) if background_image else None,
         "lut_file": str(lut_file) if lut_file else None,
+        "music": music, "sound_effects": sound_effects,
+        "music_file": str(music_file) if music_file else None,
+        "voice_model": str(voice_model) if voice_model else None,
     }
     try:
         request = _request_from(request_file, options)

@@ -19,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from reelforge.audio import build_soundtrack
 from reelforge.camera import camera_view
 from reelforge.captions import CaptionRenderer, paginate, write_subtitles
 from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
@@ -241,7 +242,7 @@ def render(request: VideoRequest, output: str | Path, progress: ProgressCallback
 
     clock = time.perf_counter()
     report("voice", 0, 1)
-    narration = narrate(script.text, request.duration, request.seed)
+    narration = narrate(script.text, request.duration, request.seed, request.emotion, request.voice_model)
     timings["voice"] = time.perf_counter() - clock
     report("voice", 1, 1)
 
@@ -253,8 +254,12 @@ def render(request: VideoRequest, output: str | Path, progress: ProgressCallback
     poster_path = output.with_suffix(".jpg")
 
     clock = time.perf_counter()
+    sound = build_soundtrack(request, narration, scenes, total / preset.fps)
+    timings["sound"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
     with VideoEncoder(output, preset.width, preset.height, preset.fps, preset.bitrate, preset.x264_preset,
-                      audio=narration.audio, audio_rate=narration.sample_rate, frame_count=total) as encoder:
+                      audio=sound.audio, audio_rate=sound.sample_rate, frame_count=total) as encoder:
         report("frames", 0, total)
         for index, i420, clean in renderer.frames():
             encoder.write_i420(i420)

@@ -131,6 +131,10 @@ class VideoRequest(BaseModel):
     flow_smoothing: bool | None = Field(None, description="None: on where it helps (per-frame styled content).")
     background_image: Path | None = Field(None, description="A photo replacing the procedural scenes.")
     lut_file: Path | None = Field(None, description="A .cube 3D LUT applied after the style.")
+    music: bool = Field(True, description="Background music (generated for the emotion, or music_file).")
+    music_file: Path | None = Field(None, description="Your own music (any format FFmpeg reads), looped or cut.")
+    sound_effects: bool = Field(True, description="Transition whooshes, risers, impacts and rain/wind beds.")
+    voice_model: Path | None = Field(None, description="A Piper voice .onnx (its .onnx.json beside it).")
 
     @field_validator("text")
     @classmethod
@@ -139,11 +143,18 @@ class VideoRequest(BaseModel):
             raise ValueError("must contain words, not only spaces")
         return value.strip()
 
-    @field_validator("background_image", "lut_file")
+    @field_validator("background_image", "lut_file", "music_file", "voice_model")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not Path(value).is_file():
             raise ValueError(f"file not found: {value}")
+        return value
+
+    @field_validator("voice_model")
+    @classmethod
+    def _voice_has_config(cls, value: Path | None) -> Path | None:
+        if value is not None and not Path(f"{value}.json").is_file():
+            raise ValueError(f"a Piper voice needs its config beside it: {value}.json not found")
         return value
 
 

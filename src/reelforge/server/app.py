@@ -65,7 +65,7 @@ def check_limits(request: VideoRequest, settings: Settings) -> None:
         raise _error(422, "duration", f"at most {settings.max_duration:g} s on this server")
     if QUALITY_ORDER.index(request.quality) > QUALITY_ORDER.index(settings.max_quality):
         raise _error(422, "quality", f"at most {settings.max_quality.value!r} on this server")
-    for field in ("background_image", "lut_file"):
+    for field in ("background_image", "lut_file", "music_file", "voice_model"):
         if getattr(request, field) is not None:
             raise _error(422, field, "server paths are not accepted over HTTP")
 

