@@ -17,6 +17,15 @@ def decode_frames(path: Path) -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
+def decode_audio(path: Path) -> tuple[np.ndarray, int]:
+    """The first audio track of a file as mono float32 samples, with its sample rate."""
+    with av.open(str(path)) as container:
+        rate = container.streams.audio[0].sample_rate
+        mono = av.AudioResampler(format="flt", layout="mono", rate=rate)
+        chunks = [out.to_ndarray()[0] for frame in container.decode(audio=0) for out in mono.resample(frame)]
+    return np.concatenate(chunks).astype(np.float32), rate
+
+
 def probe(path: Path) -> dict:
     """What a player sees: codec, size, fps, pixel format, frame count, durations, audio."""
     with av.open(str(path)) as container:

@@ -15,7 +15,8 @@ TARGET_LUFS = -14.0
 TRUE_PEAK_LIMIT = -1.0  # dBTP, the delivery promise
 CEILING = -1.5  # dBTP the limiter aims for: 0.5 dB of room for the AAC encoder's own overshoot
 OVERSAMPLE = 4
-LIMITER_WINDOW_S = 0.005  # how far ahead the limiter starts lowering the gain (and how fast it recovers)
+LIMITER_LOOKAHEAD_S = 0.004  # the gain ramps down over this time before an over (and back up after the hold)
+LIMITER_HOLD_S = 0.03  # and stays down this long after it, so close peaks share one dip instead of buzzing
 BLOCK_S = 0.4  # BS.1770 gating block
 MASTER_PASSES, MASTER_TOLERANCE_LU = 4, 0.2
 
@@ -54,17 +55,18 @@ def with_loudness(samples: np.ndarray, rate: int, target: float) -> np.ndarray:
 def limit(samples: np.ndarray, rate: int, ceiling: float = CEILING) -> np.ndarray:
     """A look-ahead peak limiter on the true peak: the gain dips smoothly around every over and nowhere else.
 
-    The needed gain per sample is held at its minimum over a window (minimum filter) and then averaged over the
-    same window; centred windows of equal width keep the result at or below the needed gain everywhere.
+    The gain each sample needs is held at its minimum from ``lookahead`` before to ``hold`` after (a minimum
+    filter), then averaged over ``lookahead``: since each average only spans samples whose held minimum covers
+    this one, the gain never exceeds what the sample needs.
     """
     if not np.any(samples):
         return samples
     needed = np.minimum(1.0, 10 ** (ceiling / 20) / np.maximum(_oversampled_peaks(samples), 1e-12))
     if needed.min() >= 1.0:
         return samples
-    width = 2 * int(LIMITER_WINDOW_S * rate) + 1
-    gain = ndimage.uniform_filter1d(ndimage.minimum_filter1d(needed, width), width)
-    return (samples * gain).astype(np.float32)
+    lookahead, hold = (2 * int(seconds * rate / 2) for seconds in (LIMITER_LOOKAHEAD_S, LIMITER_HOLD_S))
+    held = ndimage.minimum_filter1d(needed, hold + lookahead + 1, origin=(hold - lookahead) // 2)
+    return (samples * ndimage.uniform_filter1d(held, lookahead + 1)).astype(np.float32)
 
 
 def master(samples: np.ndarray, rate: int, target: float = TARGET_LUFS, ceiling: float = CEILING) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 
 from reelforge.voice.alignment import HOP_S, energy_envelope
 
-DUCK_DB = 10.0  # how far the music drops under the voice
+DUCK_DB = 8.0  # how far the music drops under the voice
 ATTACK_S = 0.08
 RELEASE_S = 0.5
 LOOKAHEAD_S = 0.06

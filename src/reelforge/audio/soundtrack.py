@@ -21,7 +21,7 @@ from reelforge.plan import ScenePlan
 from reelforge.request import VideoRequest
 from reelforge.voice.narration import Narration
 
-MUSIC_UNDER_VOICE_LU = 12.0
+MUSIC_UNDER_VOICE_LU = 10.0
 TRANSITIONS_UNDER_VOICE_LU = 9.0
 ATMOSPHERE_UNDER_VOICE_LU = 20.0
 SILENT_VOICE_LUFS = -20.0  # the level the other stems are set against when there is no speech
