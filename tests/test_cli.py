@@ -2,9 +2,11 @@ import json
 import subprocess
 import sys
 
+import numpy as np
+
 import pytest
 
-from conftest import probe
+from conftest import decode_audio, probe
 
 CLI = [sys.executable, "-m", "reelforge.cli"]
 
@@ -21,6 +23,8 @@ def run(*args):
         (["--text", "hi", "--duration", "0"], "duration"),
         (["--style", "noir"], "text: missing"),
         (["--text", "hi", "--background-image", "/nope/x.jpg"], "background_image: file not found"),
+        (["--text", "hi", "--music-file", "/nope/song.mp3"], "music_file: file not found"),
+        (["--text", "hi", "--voice-model", "/nope/voice.onnx"], "voice_model: file not found"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_code_2(tmp_path, args, message):
@@ -43,3 +47,14 @@ def test_render_from_a_request_file_with_progress(tmp_path):
     assert "30/30" in done.stderr  # frame counts in the progress bar
     assert probe(out)["frames"] == 30
     assert out.with_suffix(".srt").exists() and out.with_suffix(".vtt").exists()
+
+
+def test_music_and_effects_can_be_turned_off(tmp_path):
+    out = tmp_path / "plain.mp4"
+    done = run("render", "--text", "Rain.", "--is-custom", "--quality", "speed", "--duration", "2",
+               "--no-music", "--no-sound-effects", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    audio, rate = decode_audio(out)
+    tail = audio[int(1.4 * rate) : int(2.0 * rate)]  # after the one word: nothing but silence
+    assert np.sqrt(np.mean(tail**2)) < 1e-4
+    assert np.abs(audio).max() > 0.3

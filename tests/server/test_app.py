@@ -54,6 +54,7 @@ def test_generate_answers_script_and_a_playable_video_url_with_range(client, tmp
     ({"quality": "ultra"}, "quality"),
     ({"video_type": "character"}, "video_type"),
     ({"background_image": "/etc/passwd"}, "background_image"),
+    ({"music_file": "/etc/passwd"}, "music_file"),
     ({"colour": "red"}, "colour"),
 ])
 def test_bad_requests_get_422_naming_the_field(client, change, field):

@@ -88,6 +88,38 @@ def _arpeggio(tones: list[int], pattern: str, count: int) -> list[int]:
     return [ladder[i % len(ladder)] for i in range(count)]
 
 
+def _bass_line(mood: MusicMood, root: int, start: float, beat: float) -> list[Note]:
+    """The bar's bass: the chord's root on each step, a fifth on every fourth step of busy lines (not in tense
+    moods), legato."""
+    step = beat / mood.bass_steps
+    notes = []
+    for k in range(round(BEATS_PER_BAR * mood.bass_steps)):
+        pitch = root + (7 if mood.bass_steps >= 2 and k % 4 == 3 and not mood.tension else 0)
+        velocity = mood.bass * (1.0 if k % 2 == 0 else 0.8)
+        notes.append(Note("bass", start + k * step, step - min(0.1 * step, 0.05), pitch, velocity))
+    return notes
+
+
+def _plucks(mood: MusicMood, tones: list[int], pattern: str, start: float, beat: float,
+            rng: np.random.Generator) -> list[Note]:
+    """The bar's arpeggio over the chord tones, accented on the beats."""
+    step = beat / mood.arp_steps
+    pitches = _arpeggio(tones, pattern, round(BEATS_PER_BAR * mood.arp_steps))
+    return [Note("pluck", start + k * step, step, pitch,
+                 mood.pluck * (1.0 if (k * step) % beat < 1e-6 else 0.75) * float(rng.uniform(0.85, 1.0)))
+            for k, pitch in enumerate(pitches)]
+
+
+def _drums(mood: MusicMood, start: float, beat: float, fill: bool, rng: np.random.Generator) -> list[Note]:
+    """The bar's drum hits from the mood's pattern, slightly varied in strength; a snare fill when ``fill``."""
+    hits = dict(DRUMS[mood.drums])
+    if fill and "snare" in hits:
+        hits["snare"] = [*hits["snare"], *FILL]
+    return [Note(instrument, start + sixteenth * beat / 4, beat / 4, 0.0,
+                 velocity * mood.drum_level * float(rng.uniform(0.88, 1.0)))
+            for instrument, pattern in hits.items() for sixteenth, velocity in pattern]
+
+
 def compose(mood: MusicMood, seed: int) -> Score:
     """Write a loop for the mood; the seed picks key, progression, patterns and small velocity variations."""
     rng = np.random.default_rng(seed)
@@ -96,12 +128,11 @@ def compose(mood: MusicMood, seed: int) -> Score:
     patterns = rng.permutation(ARPEGGIOS)[:PASSES]
     beat = 60.0 / mood.tempo
     bar = BEATS_PER_BAR * beat
-    notes: list[Note] = []
     bars = len(progression) * PASSES
+    notes: list[Note] = []
     for index in range(bars):
         start = index * bar
-        degree = progression[index % len(progression)]
-        intervals = chord(mood.scale, degree, mood.sevenths)
+        intervals = chord(mood.scale, progression[index % len(progression)], mood.sevenths)
         second_pass = index >= len(progression)
         if mood.pad:
             notes += [Note("pad", start, bar, pitch, mood.pad) for pitch in voicing(intervals, tonic, PAD_CENTER)]
@@ -109,27 +140,11 @@ def compose(mood: MusicMood, seed: int) -> Score:
             top = voicing([0], tonic, PLUCK_CENTER + 12)[0]
             notes += [Note("tension", start, bar, pitch, mood.tension) for pitch in (top, top + 1)]
         if mood.bass:
-            root = voicing(intervals[:1], tonic, BASS_CENTER)[0]
-            step = beat / mood.bass_steps
-            for k in range(round(bar / step)):
-                pitch = root + (7 if mood.bass_steps >= 2 and k % 4 == 3 and not mood.tension else 0)
-                accent = 1.0 if k % 2 == 0 else 0.8
-                notes.append(Note("bass", start + k * step, step - min(0.1 * step, 0.05), pitch, mood.bass * accent))
+            notes += _bass_line(mood, voicing(intervals[:1], tonic, BASS_CENTER)[0], start, beat)
         if mood.pluck and mood.arp_steps:
-            step = beat / mood.arp_steps
-            count = round(bar / step)
             tones = voicing(intervals, tonic, PLUCK_CENTER + (5 if second_pass else 0))
-            for k, pitch in enumerate(_arpeggio(tones, patterns[int(second_pass)], count)):
-                accent = 1.0 if (k * step) % beat < 1e-6 else 0.75
-                velocity = mood.pluck * accent * float(rng.uniform(0.85, 1.0))
-                notes.append(Note("pluck", start + k * step, step, pitch, velocity))
-        hits = dict(DRUMS[mood.drums])
-        if index == bars - 1 and "snare" in hits:
-            hits["snare"] = [*hits["snare"], *FILL]
-        for instrument, pattern in hits.items():
-            for sixteenth, velocity in pattern:
-                humanized = velocity * mood.drum_level * float(rng.uniform(0.88, 1.0))
-                notes.append(Note(instrument, start + sixteenth * beat / 4, beat / 4, 0.0, humanized))
+            notes += _plucks(mood, tones, patterns[int(second_pass)], start, beat, rng)
+        notes += _drums(mood, start, beat, index == bars - 1, rng)
     return Score(mood, tonic, bars * bar, tuple(notes), seed)
 
 
@@ -144,45 +159,48 @@ class _Instruments:
         self.pluck_body = wavetable(harmonics(4, 2.5))
         self.bass_table = wavetable(harmonics(8, 2.4 - 0.8 * mood.brightness - 0.6 * mood.drive))
         self.tension_table = wavetable(harmonics(10, 1.3, odd_only=True))
+        self.voices = {"pad": self._pad, "pluck": self._pluck, "bass": self._bass, "tension": self._tension}
         self.sounds: dict[tuple[str, float, float], np.ndarray] = {
             ("kick", 0.0, 0.0): kick(rate), ("snare", 0.0, 0.0): snare(rate, rng), ("hat", 0.0, 0.0): hat(rate, rng)}
 
     def play(self, note: Note) -> np.ndarray:
         """The note's samples at its velocity."""
-        length = 0.0 if note.instrument in DRUM_NAMES else note.length
-        key = (note.instrument, note.pitch, length)
+        key = (note.instrument, note.pitch, 0.0 if note.instrument in DRUM_NAMES else note.length)
         if key not in self.sounds:
-            self.sounds[key] = self._synthesize(note)
+            self.sounds[key] = self.voices[note.instrument](midi_hz(note.pitch), note.length)
         return self.sounds[key] * note.velocity
 
-    def _synthesize(self, note: Note) -> np.ndarray:
-        rate = self.rate
-        hz = midi_hz(note.pitch)
-        if note.instrument == "pad":
-            release = 1.2
-            count = int((note.length + release) * rate)
-            tone = detuned(self.pad_table, hz, count, rate, 9.0 + self.mood.wobble, self.rng)
-            if self.mood.wobble:
-                wobble = 2 ** (self.mood.wobble / 1200 * np.sin(2 * np.pi * 0.23 * np.arange(count) / rate))
-                tone = 0.5 * tone + 0.5 * oscillate(self.pad_table, hz * wobble, count, rate)
-            return tone * envelope(count, rate, min(0.5, note.length / 3), release, hold=note.length)
-        if note.instrument == "pluck":
-            count = int((min(note.length, 1.5) + 0.5) * rate)
-            bright = oscillate(self.pluck_bright, hz, count, rate) * decay(count, rate, 0.09)
-            body = oscillate(self.pluck_body, hz, count, rate) * decay(count, rate, 0.25 + 0.3 * note.length)
-            return 0.45 * bright + 0.55 * body
-        if note.instrument == "bass":
-            count = int((note.length + 0.08) * rate)
-            tone = oscillate(self.bass_table, hz, count, rate) + 0.3 * oscillate(SINE, hz / 2, count, rate)
-            if self.mood.drive:
-                tone = np.tanh(tone * (1 + 3 * self.mood.drive)) / np.tanh(1 + 3 * self.mood.drive)
-            return tone * envelope(count, rate, 0.008, 0.08)
-        if note.instrument == "tension":
-            count = int((note.length + 0.6) * rate)
-            tremolo = 0.6 + 0.4 * np.sin(2 * np.pi * 6.5 * np.arange(count, dtype=np.float32) / rate)
-            tone = oscillate(self.tension_table, hz, count, rate, self.rng.random())
-            return tone * tremolo * envelope(count, rate, note.length * 0.6, 0.6, hold=note.length)
-        raise ValueError(f"unknown instrument {note.instrument!r}")
+    def _pad(self, hz: float, length: float) -> np.ndarray:
+        """A slow-swelling chorus of two detuned tones (wobbling in pitch for queasy moods)."""
+        release = 1.2
+        count = int((length + release) * self.rate)
+        tone = detuned(self.pad_table, hz, count, self.rate, 9.0 + self.mood.wobble, self.rng)
+        if self.mood.wobble:
+            wobble = 2 ** (self.mood.wobble / 1200 * np.sin(2 * np.pi * 0.23 * np.arange(count) / self.rate))
+            tone = 0.5 * tone + 0.5 * oscillate(self.pad_table, hz * wobble, count, self.rate)
+        return tone * envelope(count, self.rate, min(0.5, length / 3), release, hold=length)
+
+    def _pluck(self, hz: float, length: float) -> np.ndarray:
+        """A plucked string or soft piano: a bright attack that dies fast over a rounder body that rings on."""
+        count = int((min(length, 1.5) + 0.5) * self.rate)
+        bright = oscillate(self.pluck_bright, hz, count, self.rate) * decay(count, self.rate, 0.09)
+        body = oscillate(self.pluck_body, hz, count, self.rate) * decay(count, self.rate, 0.25 + 0.3 * length)
+        return 0.45 * bright + 0.55 * body
+
+    def _bass(self, hz: float, length: float) -> np.ndarray:
+        """A round bass with a sub-octave, saturated in driven moods."""
+        count = int((length + 0.08) * self.rate)
+        tone = oscillate(self.bass_table, hz, count, self.rate) + 0.3 * oscillate(SINE, hz / 2, count, self.rate)
+        if self.mood.drive:
+            tone = np.tanh(tone * (1 + 3 * self.mood.drive)) / np.tanh(1 + 3 * self.mood.drive)
+        return tone * envelope(count, self.rate, 0.008, 0.08)
+
+    def _tension(self, hz: float, length: float) -> np.ndarray:
+        """A high, hollow tremolo tone that swells through the bar."""
+        count = int((length + 0.6) * self.rate)
+        tremolo = 0.6 + 0.4 * np.sin(2 * np.pi * 6.5 * np.arange(count, dtype=np.float32) / self.rate)
+        tone = oscillate(self.tension_table, hz, count, self.rate, self.rng.random())
+        return tone * tremolo * envelope(count, self.rate, length * 0.6, 0.6, hold=length)
 
 
 def render_score(score: Score, count: int, rate: int) -> np.ndarray:

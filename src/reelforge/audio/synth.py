@@ -52,22 +52,19 @@ def oscillate(table: np.ndarray, freq: float | np.ndarray, count: int, rate: int
     return low + fraction * (table[index + 1] - low)
 
 
-def envelope(count: int, rate: int, attack: float, release: float, hold: float | None = None,
-             decay: float = 0.0, sustain: float = 1.0) -> np.ndarray:
-    """Attack-decay-sustain-release over ``count`` samples; the release starts at ``hold`` seconds
-    (default: so that it ends with the note). Attack and release are raised-cosine, so no clicks."""
+def envelope(count: int, rate: int, attack: float, release: float, hold: float | None = None) -> np.ndarray:
+    """Attack, sustain, release over ``count`` samples; the release starts at ``hold`` seconds (default: so that
+    it ends with the note). Attack and release are raised-cosine ramps, so notes start and stop without clicks."""
     t = np.arange(count, dtype=np.float32) / rate
     hold = max(count / rate - release, 0.0) if hold is None else hold
     rise = 0.5 - 0.5 * np.cos(np.pi * np.clip(t / max(attack, 1e-4), 0.0, 1.0))
-    level = sustain + (1.0 - sustain) * np.exp(-np.maximum(t - attack, 0.0) / max(decay, 1e-4)) \
-        if decay > 0 else np.ones_like(t)
     fall = 0.5 + 0.5 * np.cos(np.pi * np.clip((t - hold) / max(release, 1e-4), 0.0, 1.0))
-    return (rise * level * fall).astype(np.float32)
+    return (rise * fall).astype(np.float32)
 
 
 def decay(count: int, rate: int, seconds: float, attack: float = 0.003) -> np.ndarray:
-    """A percussive envelope: a short raised-cosine attack, then exponential decay with time constant
-    ``seconds``, reaching exactly zero at the end."""
+    """A percussive envelope: a quick rise over ``attack`` seconds, then exponential decay with time constant
+    ``seconds``, tapered to exactly zero at the end."""
     t = np.arange(count, dtype=np.float32) / rate
     shape = np.exp(-t / seconds) * np.clip(t / attack, 0.0, 1.0) ** 2
     return (shape * np.linspace(1.0, 0.0, count, dtype=np.float32) ** 0.5).astype(np.float32)
