@@ -19,6 +19,7 @@ LIMITER_LOOKAHEAD_S = 0.004  # the gain ramps down over this time before an over
 LIMITER_HOLD_S = 0.03  # and stays down this long after it, so close peaks share one dip instead of buzzing
 BLOCK_S = 0.4  # BS.1770 gating block
 MASTER_PASSES, MASTER_TOLERANCE_LU = 4, 0.2
+FIRST_SLOPE = 0.5  # first guess of the LU gained per dB of gain into a working limiter
 
 
 def loudness(samples: np.ndarray, rate: int) -> float:
@@ -85,7 +86,7 @@ def master(samples: np.ndarray, rate: int, target: float = TARGET_LUFS, ceiling:
     for _ in range(MASTER_PASSES):
         if abs(miss) <= MASTER_TOLERANCE_LU:
             break
-        slope = 1.0 if previous is None else (miss - previous[1]) / (gain - previous[0])
+        slope = FIRST_SLOPE if previous is None else (miss - previous[1]) / (gain - previous[0])
         previous = (gain, miss)
         gain -= miss / max(slope, 0.1)
         mastered = limit(samples * np.float32(10 ** (gain / 20)), rate, ceiling)
