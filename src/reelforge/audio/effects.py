@@ -10,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal
 
+from reelforge.audio.mix import curve_at, loop_to
 from reelforge.audio.synth import SINE, add_at, band, decay, harmonics, oscillate, wavetable
 from reelforge.plan import TRANSITION_S, ScenePlan
 from reelforge.request import Emotion
 
 WHOOSH_S, RISER_S, IMPACT_S = 0.9, 1.2, 1.4
+BED_LOOP_S = 30.0
 WHOOSH_PEAK = 0.62  # where in the whoosh its loudest moment (the boundary) falls
 
 TRANSITION_SOUNDS: dict[Emotion, tuple[str, ...]] = {
@@ -100,10 +102,10 @@ def transition_effects(emotion: Emotion, times: list[float], count: int, rate: i
 def _gusts(count: int, rate: int, rng: np.random.Generator, every: float, low: float) -> np.ndarray:
     """A slowly wandering level between ``low`` and 1, a new target every ``every`` seconds, eased between."""
     points = rng.uniform(low, 1.0, int(count / rate / every) + 3)
-    position = np.arange(count, dtype=np.float64) / (every * rate)
+    position = np.arange(0.0, count / rate / every + 1, 0.01 / every)  # a control value every 10 ms
     index = position.astype(np.int64)
     ease = 0.5 - 0.5 * np.cos(np.pi * (position - index))
-    return (points[index] * (1 - ease) + points[index + 1] * ease).astype(np.float32)
+    return curve_at(position * every, points[index] * (1 - ease) + points[index + 1] * ease, count, rate)
 
 
 def _drops(count: int, rate: int, rng: np.random.Generator, per_second: float, pitches: tuple[float, ...],
@@ -153,15 +155,17 @@ def scene_presence(scenes: list[ScenePlan], kind: str, count: int, rate: int) ->
         levels += [levels[-1], level]
     times.append(count / rate)
     levels.append(levels[-1])
-    return np.interp(np.arange(count) / rate, times, levels).astype(np.float32)
+    return curve_at(np.array(times), np.array(levels), count, rate)
 
 
 def atmosphere_bed(scenes: list[ScenePlan], count: int, rate: int, seed: int) -> np.ndarray:
-    """``count`` samples of the beds the scenes' atmospheres call for, each present during its scenes."""
+    """``count`` samples of the beds the scenes' atmospheres call for, each present during its scenes (a bed is
+    made BED_LOOP_S long and looped beyond that)."""
     rng = np.random.default_rng((seed, 11))
     makers = {"rain": rain, "wind": wind, "crackle": crackle}
     kinds = sorted({ATMOSPHERE_SOUNDS[s.atmosphere] for s in scenes if s.atmosphere in ATMOSPHERE_SOUNDS})
     bed = np.zeros(count, np.float32)
     for kind in kinds:
-        bed += makers[kind](count, rate, rng) * scene_presence(scenes, kind, count, rate)
+        sound = makers[kind](min(count, int(BED_LOOP_S * rate)), rate, rng)
+        bed += loop_to(sound, count, rate) * scene_presence(scenes, kind, count, rate)
     return bed

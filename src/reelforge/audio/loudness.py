@@ -15,6 +15,7 @@ TARGET_LUFS = -14.0
 TRUE_PEAK_LIMIT = -1.0  # dBTP, the delivery promise
 CEILING = -1.5  # dBTP the limiter aims for: 0.5 dB of room for the AAC encoder's own overshoot
 OVERSAMPLE = 4
+PEAK_CHUNK, PEAK_CONTEXT = 2**18, 64  # samples oversampled at a time, and the neighbours each side they need
 LIMITER_LOOKAHEAD_S = 0.004  # the gain ramps down over this time before an over (and back up after the hold)
 LIMITER_HOLD_S = 0.03  # and stays down this long after it, so close peaks share one dip instead of buzzing
 BLOCK_S = 0.4  # BS.1770 gating block
@@ -27,15 +28,22 @@ def loudness(samples: np.ndarray, rate: int) -> float:
     if not np.any(samples):
         return float("-inf")
     minimum = int(np.ceil(BLOCK_S * rate)) + 1
-    padded = np.pad(samples, (0, max(0, minimum - len(samples)))).astype(np.float64)
-    return float(pyloudnorm.Meter(rate).integrated_loudness(padded))
+    if len(samples) < minimum:
+        samples = np.pad(samples, (0, minimum - len(samples)))
+    # float32 in: pyloudnorm's working copy stays half the size, and the result agrees to 1e-7 LU
+    return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float32, copy=False)))
 
 
 def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
-    """Per input sample, the largest magnitude among its 4x oversampled values."""
-    upsampled = np.abs(signal.resample_poly(samples.astype(np.float32), OVERSAMPLE, 1))
-    phases = [upsampled[phase :: OVERSAMPLE][: len(samples)] for phase in range(OVERSAMPLE)]
-    return np.maximum.reduce(phases)
+    """Per input sample, the largest magnitude among its 4x oversampled values (computed a chunk at a time, with
+    enough context for the interpolation filter, so memory stays small for long videos)."""
+    peaks = np.empty(len(samples), np.float32)
+    for start in range(0, len(samples), PEAK_CHUNK):
+        low, high = max(0, start - PEAK_CONTEXT), min(len(samples), start + PEAK_CHUNK + PEAK_CONTEXT)
+        upsampled = np.abs(signal.resample_poly(samples[low:high].astype(np.float32), OVERSAMPLE, 1))
+        chunk = np.maximum.reduce([upsampled[phase::OVERSAMPLE][: high - low] for phase in range(OVERSAMPLE)])
+        peaks[start : start + PEAK_CHUNK] = chunk[start - low : start - low + PEAK_CHUNK]
+    return peaks
 
 
 def true_peak(samples: np.ndarray) -> float:
@@ -45,42 +53,58 @@ def true_peak(samples: np.ndarray) -> float:
     return float(20 * np.log10(_oversampled_peaks(samples).max()))
 
 
-def with_loudness(samples: np.ndarray, rate: int, target: float) -> np.ndarray:
-    """The samples scaled to ``target`` LUFS (silence stays silence)."""
-    level = loudness(samples, rate)
+def with_loudness(samples: np.ndarray, rate: int, target: float, sample_seconds: float | None = None) -> np.ndarray:
+    """The samples scaled to ``target`` LUFS (silence stays silence); measured on their first ``sample_seconds``
+    when given (enough for repetitive material such as a music loop, and cheaper on long videos)."""
+    measured = samples if sample_seconds is None else samples[: int(sample_seconds * rate)]
+    level = loudness(measured, rate)
     if not np.isfinite(level):
         return samples
     return (samples * 10 ** ((target - level) / 20)).astype(np.float32)
 
 
-def limit(samples: np.ndarray, rate: int, ceiling: float = CEILING) -> np.ndarray:
-    """A look-ahead peak limiter on the true peak: the gain dips smoothly around every over and nowhere else.
+def _limiter_gain(peaks: np.ndarray, rate: int, ceiling: float) -> np.ndarray | None:
+    """The limiter's gain curve for a signal with these per-sample true peaks (None: nothing to limit).
 
     The gain each sample needs is held at its minimum from ``lookahead`` before to ``hold`` after (a minimum
     filter), then averaged over ``lookahead``: since each average only spans samples whose held minimum covers
     this one, the gain never exceeds what the sample needs.
     """
-    if not np.any(samples):
-        return samples
-    needed = np.minimum(1.0, 10 ** (ceiling / 20) / np.maximum(_oversampled_peaks(samples), 1e-12))
+    needed = np.minimum(np.float32(1.0), np.float32(10 ** (ceiling / 20)) / np.maximum(peaks, np.float32(1e-12)))
     if needed.min() >= 1.0:
-        return samples
+        return None
     lookahead, hold = (2 * int(seconds * rate / 2) for seconds in (LIMITER_LOOKAHEAD_S, LIMITER_HOLD_S))
     held = ndimage.minimum_filter1d(needed, hold + lookahead + 1, origin=(hold - lookahead) // 2)
-    return (samples * ndimage.uniform_filter1d(held, lookahead + 1)).astype(np.float32)
+    return ndimage.uniform_filter1d(held, lookahead + 1)
+
+
+def limit(samples: np.ndarray, rate: int, ceiling: float = CEILING) -> np.ndarray:
+    """A look-ahead peak limiter on the true peak: the gain dips smoothly around every over and nowhere else."""
+    if not np.any(samples):
+        return samples
+    gain = _limiter_gain(_oversampled_peaks(samples), rate, ceiling)
+    return samples if gain is None else (samples * gain).astype(np.float32)
 
 
 def master(samples: np.ndarray, rate: int, target: float = TARGET_LUFS, ceiling: float = CEILING) -> np.ndarray:
     """The mix at ``target`` LUFS integrated with its true peak at or under ``ceiling`` dBTP.
 
     Limiting takes some loudness off the peaks, so the gain in front of the limiter is solved for (secant
-    steps, a few at most) until the limited mix is within MASTER_TOLERANCE_LU of the target.
+    steps, a few at most) until the limited mix is within MASTER_TOLERANCE_LU of the target. True peaks scale
+    with the gain, so the mix is oversampled once for all the steps.
     """
     level = loudness(samples, rate)
     if not np.isfinite(level):
         return samples
+    peaks = _oversampled_peaks(samples)
+
+    def limited(gain_db: float) -> np.ndarray:
+        scale = np.float32(10 ** (gain_db / 20))
+        curve = _limiter_gain(peaks * scale, rate, ceiling)
+        return samples * scale if curve is None else (samples * scale * curve).astype(np.float32)
+
     gain = target - level
-    mastered = limit(samples * np.float32(10 ** (gain / 20)), rate, ceiling)
+    mastered = limited(gain)
     miss = loudness(mastered, rate) - target
     previous: tuple[float, float] | None = None
     for _ in range(MASTER_PASSES):
@@ -89,7 +113,7 @@ def master(samples: np.ndarray, rate: int, target: float = TARGET_LUFS, ceiling:
         slope = FIRST_SLOPE if previous is None else (miss - previous[1]) / (gain - previous[0])
         previous = (gain, miss)
         gain -= miss / max(slope, 0.1)
-        mastered = limit(samples * np.float32(10 ** (gain / 20)), rate, ceiling)
+        mastered = limited(gain)
         miss = loudness(mastered, rate) - target
     peak = true_peak(mastered)
     if peak > ceiling:  # a hair over from gain smoothing between samples

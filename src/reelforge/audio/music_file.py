@@ -1,7 +1,7 @@
 """A user's own music (any format FFmpeg reads, decoded with PyAV), cut or looped to the video's length.
 
-A loop joins the file's end into its beginning with an equal-power crossfade, so the seam neither clicks nor
-dips. Only as much of the file as the video needs is decoded.
+A loop joins the file's end into its beginning with a crossfade (mix.loop_to). Only as much of the file as the
+video needs is decoded.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from reelforge.audio.mix import loop_to
 from reelforge.errors import RequestError
-
-LOOP_CROSSFADE_S = 1.0
 
 
 def decode_music(path: Path, count: int, rate: int) -> np.ndarray:
@@ -39,18 +38,6 @@ def decode_music(path: Path, count: int, rate: int) -> np.ndarray:
     if music.size < rate // 10:
         raise RequestError("music_file", f"{Path(path).name} holds less than 0.1 s of audio")
     return music[:count]
-
-
-def loop_to(music: np.ndarray, count: int, rate: int) -> np.ndarray:
-    """The music cut to ``count`` samples, or looped to it: the file's end crossfades into its beginning."""
-    if len(music) >= count:
-        return music[:count]
-    overlap = min(int(LOOP_CROSSFADE_S * rate), len(music) // 4)
-    angle = np.linspace(0.0, np.pi / 2, overlap, dtype=np.float32)
-    seam = music[len(music) - overlap :] * np.cos(angle) + music[:overlap] * np.sin(angle)
-    cycle = np.concatenate([music[overlap : len(music) - overlap], seam])  # repeats after the first pass
-    repeats = int(np.ceil((count - overlap) / len(cycle)))
-    return np.concatenate([music[:overlap], np.tile(cycle, repeats)])[:count]
 
 
 def user_music(path: Path, count: int, rate: int) -> np.ndarray:

@@ -26,6 +26,7 @@ TRANSITIONS_UNDER_VOICE_LU = 9.0
 ATMOSPHERE_UNDER_VOICE_LU = 20.0
 SILENT_VOICE_LUFS = -20.0  # the level the other stems are set against when there is no speech
 MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 2.0
+MUSIC_LEVEL_SAMPLE_S = 40.0  # the music's level is measured on this much of it (a generated loop is shorter)
 MIX_FADE_OUT_S = 0.25
 
 
@@ -44,6 +45,15 @@ def music_stem(request: VideoRequest, count: int, rate: int) -> np.ndarray:
     return background_music(request.emotion, request.seed, count, rate)
 
 
+def music_bed(request: VideoRequest, voice: np.ndarray, reference: float, rate: int) -> np.ndarray:
+    """The music ready to mix: MUSIC_UNDER_VOICE_LU under the voice's level ``reference``, ducked, faded."""
+    music = with_loudness(music_stem(request, len(voice), rate), rate, reference - MUSIC_UNDER_VOICE_LU,
+                          MUSIC_LEVEL_SAMPLE_S)
+    music *= duck_gain(voice, rate)
+    music *= fades(len(voice), rate, MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S)
+    return music
+
+
 def build_soundtrack(request: VideoRequest, narration: Narration, scenes: list[ScenePlan],
                      duration: float) -> Soundtrack:
     """Mix the narration with the request's music and effects into ``duration`` seconds, mastered."""
@@ -54,11 +64,11 @@ def build_soundtrack(request: VideoRequest, narration: Narration, scenes: list[S
     reference = voice_level if np.isfinite(voice_level) else SILENT_VOICE_LUFS
     mix = voice.copy()
     if request.music:
-        music = with_loudness(music_stem(request, count, rate), rate, reference - MUSIC_UNDER_VOICE_LU)
-        mix += music * duck_gain(voice, rate) * fades(count, rate, MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S)
+        mix += music_bed(request, voice, reference, rate)
     if request.sound_effects and scenes:
-        hits = transition_effects(request.emotion, transition_times(scenes), count, rate, request.seed)
-        mix += with_loudness(hits, rate, reference - TRANSITIONS_UNDER_VOICE_LU)
-        bed = atmosphere_bed(scenes, count, rate, request.seed)
-        mix += with_loudness(bed, rate, reference - ATMOSPHERE_UNDER_VOICE_LU)
-    return Soundtrack(master(mix * fades(count, rate, 0.0, MIX_FADE_OUT_S), rate), rate)
+        mix += with_loudness(transition_effects(request.emotion, transition_times(scenes), count, rate,
+                                                request.seed), rate, reference - TRANSITIONS_UNDER_VOICE_LU)
+        mix += with_loudness(atmosphere_bed(scenes, count, rate, request.seed), rate,
+                             reference - ATMOSPHERE_UNDER_VOICE_LU)
+    mix *= fades(count, rate, 0.0, MIX_FADE_OUT_S)
+    return Soundtrack(master(mix, rate), rate)

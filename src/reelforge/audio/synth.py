@@ -87,7 +87,7 @@ def band(noise: np.ndarray, rate: int, low: float | None, high: float | None, or
         sos = signal.butter(order, low / nyquist, "highpass", output="sos")
     else:
         sos = signal.butter(order, min(high / nyquist, 0.99), "lowpass", output="sos")
-    return signal.sosfilt(sos, noise).astype(np.float32)
+    return signal.sosfilt(sos, noise).astype(np.float32, copy=False)
 
 
 def kick(rate: int, seconds: float = 0.45, low: float = 48.0) -> np.ndarray:

@@ -32,10 +32,10 @@ def energy_envelope(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     """RMS energy every HOP_S seconds over a window of two hops."""
     hop = int(sample_rate * HOP_S)
     frames = max(1, len(audio) // hop)
-    padded = np.pad(audio[: frames * hop], (hop // 2, hop // 2))
-    running = np.concatenate([[0.0], np.cumsum(padded.astype(np.float64) ** 2)])
-    squared = np.maximum(running[2 * hop :] - running[: -2 * hop], 0.0) / (2 * hop)  # moving mean, 2 hops
-    return np.sqrt(squared[::hop][:frames])
+    padded = np.pad(audio[: frames * hop], (hop // 2, hop // 2)).astype(np.float32)
+    blocks = len(padded) // hop
+    energy = np.square(padded[: blocks * hop]).reshape(blocks, hop).sum(axis=1, dtype=np.float64)
+    return np.sqrt((energy[:-1] + energy[1:]) / (2 * hop))[:frames]  # windows of two hops, one hop apart
 
 
 def voiced_span(envelope: np.ndarray, threshold_ratio: float = 0.04) -> tuple[float, float]:
