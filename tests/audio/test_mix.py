@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from reelforge.audio.mix import DUCK_DB, duck_gain, fades, fit_length
+from reelforge.audio.mix import DUCK_DB, duck_gain, fades, fit_length, loop_to
 from reelforge.audio.music import background_music
 from reelforge.encode import resample_mono
 from reelforge.request import Emotion
@@ -65,3 +65,12 @@ def test_fit_length_pads_or_cuts():
     audio = np.ones(10, np.float32)
     assert len(fit_length(audio, 4)) == 4
     assert fit_length(audio, 12).tolist() == [1.0] * 10 + [0.0, 0.0]
+
+
+def test_a_looped_noise_bed_keeps_its_level_across_the_seams():
+    noise = np.random.default_rng(0).standard_normal(3 * RATE).astype(np.float32)
+    looped = loop_to(noise, 10 * RATE, RATE)
+    windows = looped.reshape(-1, RATE // 20)  # 50 ms
+    levels = 10 * np.log10(np.mean(windows.astype(np.float64) ** 2, axis=1))
+    assert np.ptp(levels) < 1.5  # equal-power crossfades: no dip, no bump where the end meets the start
+    assert np.array_equal(loop_to(noise, RATE, RATE), noise[:RATE])

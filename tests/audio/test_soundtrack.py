@@ -119,3 +119,11 @@ def test_silent_or_tiny_narrations_mix_without_errors(seconds, options):
     else:
         assert loudness(sound.audio, sound.sample_rate) == pytest.approx(TARGET_LUFS, abs=1.0)
         assert true_peak(sound.audio) < TRUE_PEAK_LIMIT
+
+
+def test_the_same_request_gives_the_same_soundtrack():
+    request = VideoRequest(text="x", emotion="excited", seed=9)
+    first = build_soundtrack(request, _narration(1.0), _scenes(), 2.0).audio
+    assert np.array_equal(first, build_soundtrack(request, _narration(1.0), _scenes(), 2.0).audio)
+    other_seed = build_soundtrack(request.model_copy(update={"seed": 10}), _narration(1.0), _scenes(), 2.0).audio
+    assert not np.array_equal(first, other_seed)

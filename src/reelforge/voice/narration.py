@@ -5,7 +5,7 @@ the request names; the emotion sets the prosody (see prosody.py).
 
 Fitting narration and duration: the video is ``duration`` seconds long unless the narration needs more.
 When the emotion's natural narration (plus a short lead-in and tail) is longer than the target, it is re-spoken
-faster, at most 1.25x (the emotion's length_scale times 0.8 or more); if it is still longer, the video follows
+faster, at most 1.25x (the emotion's length scale times 0.8 or more); if it is still longer, the video follows
 the narration.
 """
 
@@ -117,7 +117,7 @@ def split_sentences(text: str) -> list[str]:
 
 def _speak(voice, sentences: list[str], prosody: Prosody, rate_factor: float) -> Narration:
     rate = voice.config.sample_rate
-    config = synthesis_config(prosody, rate_factor)
+    config = synthesis_config(prosody, voice.config, rate_factor)
     pieces = [np.zeros(int(LEAD_IN_S * rate), np.float32)]
     clock = LEAD_IN_S
     words: list[Timed] = []
@@ -134,7 +134,8 @@ def _speak(voice, sentences: list[str], prosody: Prosody, rate_factor: float) ->
         gap = np.zeros(int(SENTENCE_GAP_S * rate), np.float32)
         pieces += [audio * 0.9, gap]
         clock += (len(audio) + len(gap)) / rate
-    return Narration(np.concatenate(pieces), rate, words, phonemes, spans, prosody.length_scale * rate_factor)
+    spoken_scale = voice.config.length_scale * prosody.length * rate_factor  # after the pitch shift
+    return Narration(np.concatenate(pieces), rate, words, phonemes, spans, spoken_scale)
 
 
 def narrate(script: str, target_duration: float, seed: int = 0, emotion: Emotion = Emotion.neutral,

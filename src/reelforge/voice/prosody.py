@@ -1,9 +1,10 @@
 """How each emotion is spoken: Piper's synthesis knobs, plus the pitch shift Piper has no knob for.
 
 Piper sets the speaking rate (length_scale), how lively the voice is (noise_scale), how uneven its rhythm is
-(noise_w_scale) and the level (volume). Pitch is moved afterwards by resampling, which would also change the
-duration: so the sentence is first spoken longer (or shorter) by the same ratio, and resampling brings it back
-to the emotion's rate. Timings are measured on the shifted audio, so captions stay on the words.
+(noise_w_scale) and the level (volume); an emotion scales the voice's own values. Pitch is moved afterwards by
+resampling, which would also change the duration: so the sentence is first spoken longer (or shorter) by the
+same ratio, and resampling brings it back to the emotion's rate. Timings are measured on the shifted audio, so
+captions stay on the words.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from reelforge.request import Emotion
 
 @dataclass(frozen=True)
 class Prosody:
-    """Rate (length_scale > 1 is slower), liveliness, rhythm variation, level and pitch of a narration."""
+    """How a narration is spoken, relative to the voice's own settings (1.0 keeps them): rate (length > 1 is
+    slower), liveliness (noise), rhythm variation (noise_w); plus level (volume) and pitch in semitones."""
 
-    length_scale: float = 1.0
-    noise_scale: float = 0.667
-    noise_w_scale: float = 0.8
+    length: float = 1.0
+    noise: float = 1.0
+    noise_w: float = 1.0
     volume: float = 1.0
     pitch_semitones: float = 0.0
 
@@ -33,25 +35,28 @@ class Prosody:
 
 PROSODY: dict[Emotion, Prosody] = {
     Emotion.neutral: Prosody(),
-    Emotion.happy: Prosody(0.92, 0.75, 0.9, 1.0, 1.0),
-    Emotion.sad: Prosody(1.2, 0.5, 0.6, 0.55, -1.5),
-    Emotion.angry: Prosody(0.92, 0.8, 0.95, 1.0, 0.5),
-    Emotion.surprised: Prosody(0.94, 0.8, 1.0, 0.95, 1.5),
-    Emotion.fearful: Prosody(0.95, 0.85, 1.0, 0.7, 1.0),
-    Emotion.disgusted: Prosody(1.1, 0.6, 0.7, 0.8, -1.0),
-    Emotion.excited: Prosody(0.84, 0.8, 1.0, 1.0, 1.5),
-    Emotion.calm: Prosody(1.12, 0.55, 0.65, 0.7, -0.5),
-    Emotion.confident: Prosody(0.97, 0.6, 0.7, 1.0, -0.5),
+    Emotion.happy: Prosody(0.92, 1.12, 1.12, 1.0, 1.0),
+    Emotion.sad: Prosody(1.2, 0.75, 0.75, 0.55, -1.5),
+    Emotion.angry: Prosody(0.92, 1.2, 1.2, 1.0, 0.5),
+    Emotion.surprised: Prosody(0.94, 1.2, 1.25, 0.95, 1.5),
+    Emotion.fearful: Prosody(0.95, 1.27, 1.25, 0.7, 1.0),
+    Emotion.disgusted: Prosody(1.1, 0.9, 0.88, 0.8, -1.0),
+    Emotion.excited: Prosody(0.84, 1.2, 1.25, 1.0, 1.5),
+    Emotion.calm: Prosody(1.12, 0.82, 0.81, 0.7, -0.5),
+    Emotion.confident: Prosody(0.97, 0.9, 0.88, 1.0, -0.5),
 }
 
 
-def synthesis_config(prosody: Prosody, rate_factor: float = 1.0):  # -> piper.SynthesisConfig
-    """Piper's settings for a prosody, spoken ``rate_factor`` times longer, lengthened for the pitch shift."""
+def synthesis_config(prosody: Prosody, voice_config, rate_factor: float = 1.0):  # -> piper.SynthesisConfig
+    """Piper's settings for a prosody on a voice (its piper.PiperConfig), spoken ``rate_factor`` times longer,
+    and lengthened by the pitch ratio that shift_pitch will take back."""
     from piper import SynthesisConfig
 
-    return SynthesisConfig(length_scale=prosody.length_scale * rate_factor * prosody.pitch_ratio,
-                           noise_scale=prosody.noise_scale, noise_w_scale=prosody.noise_w_scale,
-                           volume=prosody.volume)
+    return SynthesisConfig(
+        length_scale=voice_config.length_scale * prosody.length * rate_factor * prosody.pitch_ratio,
+        noise_scale=voice_config.noise_scale * prosody.noise,
+        noise_w_scale=voice_config.noise_w_scale * prosody.noise_w,
+        volume=prosody.volume)
 
 
 def shift_pitch(audio: np.ndarray, sample_rate: int, prosody: Prosody) -> np.ndarray:
