@@ -107,6 +107,13 @@ class Lighting(str, Enum):
     exposure = "exposure"
 
 
+class CameraTarget(str, Enum):
+    """What the camera move applies to in hybrid mode."""
+
+    background = "background"
+    both = "both"
+
+
 class VideoRequest(BaseModel):
     """Every field of SPEC.md's request, plus seed, aspect, media inputs and look options."""
 
@@ -131,6 +138,8 @@ class VideoRequest(BaseModel):
     flow_smoothing: bool | None = Field(None, description="None: on where it helps (per-frame styled content).")
     background_image: Path | None = Field(None, description="A photo replacing the procedural scenes.")
     lut_file: Path | None = Field(None, description="A .cube 3D LUT applied after the style.")
+    camera_target: CameraTarget = Field(CameraTarget.background,
+                                        description="Hybrid mode: move the camera over the background or both.")
 
     @field_validator("text")
     @classmethod
