@@ -61,7 +61,9 @@ def render(
     duration: Optional[float] = typer.Option(None, "--duration", help="Target length in seconds (1..300)."),
     emotion: Optional[str] = typer.Option(None, "--emotion", help="neutral happy sad angry surprised fearful "
                                           "disgusted excited calm confident"),
-    character_type: Optional[str] = typer.Option(None, "--character-type", help="Character (character/hybrid)."),
+    character_type: Optional[str] = typer.Option(None, "--character-type", help="person monkey anime cartoon robot "
+                                                 "animal fantasy cyborg (character and hybrid modes)"),
+    camera_target: Optional[str] = typer.Option(None, "--camera-target", help="hybrid: background | both"),
     seed: Optional[int] = typer.Option(None, "--seed", help="Same request and seed give the same video."),
     aspect: Optional[str] = typer.Option(None, "--aspect", help="9:16 | 16:9 | 1:1"),
     transition: Optional[str] = typer.Option(None, "--transition", help="auto crossfade fade_black slide"),
@@ -80,7 +82,8 @@ def render(
     options = {
         "text": text, "is_custom": is_custom, "video_type": video_type, "style": style,
         "camera_movement": camera_movement, "quality": quality, "duration": duration, "emotion": emotion,
-        "character_type": character_type, "seed": seed, "aspect": aspect, "transition": transition,
+        "character_type": character_type, "camera_target": camera_target, "seed": seed, "aspect": aspect,
+        "transition": transition,
         "atmosphere": atmosphere, "lighting": lighting, "captions": captions, "letterbox": letterbox,
         "flow_smoothing": flow_smoothing,
         "background_image": str(background_image) if background_image else None,
@@ -102,6 +105,8 @@ def render(
         _fail(str(error))
     except ReelforgeError as error:
         _fail(str(error))
+    if result.emotion_reason != "requested":
+        console.print(f"emotion: {result.emotion} (detected: {result.emotion_reason})")
     console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frame_count} frames, "
                   f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
     print(result.output)

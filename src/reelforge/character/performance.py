@@ -133,7 +133,8 @@ def perform(narration: Narration, fps: float, frame_count: int, emotion: Emotion
     table = np.zeros((frame_count, len(CONTROLS)))
     column = {name: control_index(name) for name in CONTROLS}
     phase = rng.uniform(0, 2 * np.pi, 6)
-    micro = 0.5 + 0.5 * np.sin(2 * np.pi * MICRO_HZ * times + phase[0]) * np.sin(2 * np.pi * 0.11 * times + phase[1])
+    swell = 0.65 + 0.35 * np.sin(2 * np.pi * 0.05 * times + phase[1])  # some passing expressions are stronger
+    micro = 0.5 + 0.5 * swell * np.sin(2 * np.pi * MICRO_HZ * times + phase[0])
     blink = blink_curve(times, rng, expression.blink_rate)
     gaze_x, gaze_y = saccades(times, rng)
     nod = ema(loudness, 0.15) * 0.05 * energy

@@ -100,10 +100,11 @@ _PHONEME_VISEMES: dict[str, str] = {
     **dict.fromkeys("oɔɒ", "round"),
     **dict.fromkeys("uʊwɹʃʒ", "pucker"),
 }
+_MARKS = set("ˈˌːˑ")  # stress and length marks are letters to Python but not sounds
 
 
 def viseme_of(phoneme: str) -> str:
     """The viseme that shows a phoneme symbol (pauses and stress marks rest)."""
-    if not phoneme or not any(ch.isalpha() for ch in phoneme):
+    if not any(ch.isalpha() and ch not in _MARKS for ch in phoneme):
         return "rest"
     return _PHONEME_VISEMES.get(phoneme[0], "consonant")
