@@ -240,6 +240,37 @@ def draw_mouth(canvas: skia.Canvas, c: FaceControls, cx: float, cy: float, half_
     stroke(canvas, seam, ink, 0.012 + 0.01 * (1 - min(down * 8, 1)), alpha=0.8)
 
 
+def draw_inner_mouth(canvas: skia.Canvas, upper: Sequence[Sequence[float]], lower: Sequence[Sequence[float]],
+                     teeth_depth: float, cavity: RGB, teeth: RGB) -> None:
+    """The inside of an opened mouth between two lip contours (pixels, corner to corner): dark, with the
+    edge of the upper teeth under the upper lip and a tongue at the bottom."""
+    opening = skia.Path()
+    opening.addPoly([skia.Point(float(x), float(y)) for x, y in list(upper) + list(lower)[::-1]], True)
+    canvas.save()
+    canvas.clipPath(opening, doAntiAlias=True)
+    fill(canvas, opening, cavity)
+    if teeth_depth > 0:
+        band = skia.Path()
+        band.addPoly([skia.Point(float(x), float(y)) for x, y in upper]
+                     + [skia.Point(float(x), float(y) + teeth_depth) for x, y in list(upper)[::-1]], True)
+        fill(canvas, band, teeth, alpha=0.9)
+    middle = lower[len(lower) // 2]
+    width = abs(float(upper[-1][0]) - float(upper[0][0])) * 0.3
+    fill(canvas, oval(float(middle[0]), float(middle[1]), width, teeth_depth * 1.2), shade(cavity, 2.2), alpha=0.8)
+    canvas.restore()
+
+
+def draw_eyelid(canvas: skia.Canvas, upper: Sequence[Sequence[float]], closed: Sequence[Sequence[float]],
+                skin: RGB, lash_width: float) -> None:
+    """A lid coming down over a photo's eye: skin from the upper contour to ``closed``, lashes on its edge."""
+    lid = skia.Path()
+    lid.addPoly([skia.Point(float(x), float(y)) for x, y in list(upper) + list(closed)[::-1]], True)
+    fill(canvas, lid, skin, blur=lash_width * 0.4)
+    edge = skia.Path()
+    edge.addPoly([skia.Point(float(x), float(y)) for x, y in closed], False)
+    stroke(canvas, edge, shade(skin, 0.35), lash_width, alpha=0.7)
+
+
 def draw_torso(canvas: skia.Canvas, c: FaceControls, top: float, shoulder: float, shirt: RGB, skin: RGB,
                neck: float = 0.34, collar: RGB | None = None) -> None:
     """Neck, shoulders and chest from ``top`` (head units) to far below the frame; breathing lifts and widens."""

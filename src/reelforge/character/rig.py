@@ -12,6 +12,7 @@ from dataclasses import astuple, dataclass, fields
 import numpy as np
 
 # A documented subset of MediaPipe Face Mesh's 478 points (refine_landmarks on: 468-477 are the irises).
+# "left" and "right" are the viewer's (MediaPipe names them from the subject's side: its RIGHT_EYE is our left).
 LANDMARKS: dict[str, int] = {
     "forehead": 10, "chin": 152, "nose_tip": 1, "nose_bridge": 168,
     "mouth_left": 61, "mouth_right": 291, "upper_lip_top": 0, "upper_lip_inner": 13,
@@ -22,6 +23,25 @@ LANDMARKS: dict[str, int] = {
     "left_brow_inner": 107, "left_brow_mid": 105, "left_brow_outer": 70,
     "right_brow_inner": 336, "right_brow_mid": 334, "right_brow_outer": 300,
     "left_cheek": 234, "right_cheek": 454, "jaw_left": 172, "jaw_right": 397,
+}
+
+
+# Ordered contours of the regions the controls move (viewer's left first), on the same topology.
+REGIONS: dict[str, list[int]] = {
+    "upper_lip_inner": [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308],
+    "lower_lip_inner": [78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308],
+    "upper_lip_outer": [61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291],
+    "lower_lip_outer": [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291],
+    "left_lid_upper": [246, 161, 160, 159, 158, 157, 173],
+    "left_lid_lower": [7, 163, 144, 145, 153, 154, 155],
+    "right_lid_upper": [398, 384, 385, 386, 387, 388, 466],
+    "right_lid_lower": [382, 381, 380, 374, 373, 390, 249],
+    "left_brow": [70, 63, 105, 66, 107, 46, 53, 52, 65, 55],
+    "right_brow": [336, 296, 334, 293, 300, 285, 295, 282, 283, 276],
+    "left_brow_inner": [107, 66, 55, 65],
+    "right_brow_inner": [336, 296, 285, 295],
+    "left_iris": [468, 469, 470, 471, 472],
+    "right_iris": [473, 474, 475, 476, 477],
 }
 
 
