@@ -113,7 +113,8 @@ def test_malformed_forms_are_4xx_naming_the_field(client):
     assert empty.status_code == 422 and "empty" in empty.json()["detail"]["message"]
     json_body = client.post("/uploads", json={"kind": "background"})
     assert json_body.status_code == 415 and json_body.json()["detail"]["field"] == "body"
-    broken = client.post("/uploads", content=b"--x\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=x"})
+    broken = client.post("/uploads", content=b"--x\r\nnonsense",
+                         headers={"content-type": "multipart/form-data; boundary=x"})
     assert broken.status_code in (400, 422), broken.text
 
 
