@@ -19,9 +19,9 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
+from reelforge.errors import RequestError
 from reelforge.jobs.local import LocalExecutor, remove_outputs
 from reelforge.jobs.store import SUCCEEDED, Job, JobStore
-from reelforge.errors import RequestError
 from reelforge.request import VideoRequest, VideoType, describe_validation_error
 from reelforge.server.settings import QUALITY_ORDER, Settings
 from reelforge.server.uploads import (FORM_SCHEMA, UploadRejected, UploadStore, UploadView, http_request_model,
