@@ -74,6 +74,8 @@ def render(
     flow_smoothing: Optional[bool] = typer.Option(None, "--flow-smoothing/--no-flow-smoothing",
                                                   help="Optical-flow temporal smoothing (default: where it helps)."),
     background_image: Optional[Path] = typer.Option(None, "--background-image", help="A photo as the scene."),
+    portrait_image: Optional[Path] = typer.Option(None, "--portrait", help="A portrait photo (one face) animated as "
+                                                  "the character (with --video-type character or hybrid)."),
     lut_file: Optional[Path] = typer.Option(None, "--lut", help="A .cube 3D LUT applied after the style."),
 ) -> None:
     """Render one video."""
@@ -87,6 +89,7 @@ def render(
         "atmosphere": atmosphere, "lighting": lighting, "captions": captions, "letterbox": letterbox,
         "flow_smoothing": flow_smoothing,
         "background_image": str(background_image) if background_image else None,
+        "portrait_image": str(portrait_image) if portrait_image else None,
         "lut_file": str(lut_file) if lut_file else None,
     }
     try:

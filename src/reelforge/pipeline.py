@@ -24,7 +24,7 @@ import numpy as np
 from reelforge.camera import View, camera_view
 from reelforge.character.emotion import DetectedEmotion, detect_emotion
 from reelforge.character.performance import Performance, perform
-from reelforge.character.stage import CharacterStage
+from reelforge.character.stage import CharacterStage, PortraitStage
 from reelforge.captions import CaptionRenderer, paginate, write_subtitles
 from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
 from reelforge.encode import VideoEncoder, rgb_to_i420, write_poster
@@ -149,13 +149,19 @@ class FrameRenderer:
             if request.captions and narration.words else None
         smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
         self.smoother = FlowSmoother() if smoothing else None
-        self.stage: CharacterStage | None = None
+        self.stage: CharacterStage | PortraitStage | None = None
         self.performance: Performance | None = None
+        inset = request.video_type is VideoType.hybrid
+        # a portrait in character mode is the whole picture: no scene is composited under it
+        self.photo_only = request.portrait_image is not None and not inset
         if request.video_type is not VideoType.cinematic:
             emotion = emotion or request.emotion
             self.performance = perform(narration, preset.fps, self.frame_count, emotion, request.seed)
-            self.stage = CharacterStage(request.character_type, request.seed, self.scene_size, self.style, emotion,
-                                        inset=request.video_type is VideoType.hybrid)
+            if request.portrait_image is not None:
+                self.stage = PortraitStage(request.portrait_image, self.scene_size, self.style, emotion, inset)
+            else:
+                self.stage = CharacterStage(request.character_type, request.seed, self.scene_size, self.style,
+                                            emotion, inset)
 
     def _span(self, index: int) -> tuple[float, float]:
         """The time a scene is on screen, its transitions included (the camera move covers all of it)."""
@@ -187,6 +193,11 @@ class FrameRenderer:
         """The finished frame ``frame_index`` as (YUV 4:2:0, RGB before captions and grain)."""
         t = frame_index / self.preset.fps
         active = self._active(t)
+        if self.photo_only:
+            rgb = np.empty((self.scene_size[1], self.scene_size[0], 3), np.uint8)
+            view = camera_view(self.request.camera_movement, self._progress(active[-1], t))
+            self.stage.draw(rgb, self.performance.at(frame_index), view)
+            return self._finish(rgb, active, t, frame_index)
         rgb = self._scene_frame(active[-1], t, frame_index)
         if len(active) > 1:
             outgoing = self._scene_frame(active[0], t, frame_index)
@@ -198,6 +209,11 @@ class FrameRenderer:
             rgb = self.smoother.smooth(rgb)
         if self.stage is not None:
             self.stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
+        return self._finish(rgb, active, t, frame_index)
+
+    def _finish(self, rgb: np.ndarray, active: list[int], t: float,
+                frame_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Upscale to the output size, then particles, bars, captions and film grain."""
         if self.scene_size != self.preset.size:
             rgb = cv2.resize(rgb, self.preset.size, interpolation=cv2.INTER_CUBIC)
         self.finisher.particles(rgb, self.scenes[active[-1]].atmosphere, t)

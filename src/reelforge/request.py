@@ -6,7 +6,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from reelforge.errors import RequestError
 
@@ -141,6 +141,8 @@ class VideoRequest(BaseModel):
     flow_smoothing: bool | None = Field(None, description="Optical-flow temporal smoothing; null (auto): on where "
                                         "it helps (per-frame styled content).")
     background_image: Path | None = Field(None, description="A photo replacing the procedural scenes.")
+    portrait_image: Path | None = Field(None, description="A portrait photo (one face) animated as the character "
+                                                          "in character and hybrid modes.")
     lut_file: Path | None = Field(None, description="A .cube 3D LUT applied after the style.")
     camera_target: CameraTarget = Field(CameraTarget.background,
                                         description="Hybrid mode: move the camera over the background or both.")
@@ -152,11 +154,18 @@ class VideoRequest(BaseModel):
             raise ValueError("must contain words, not only spaces")
         return value.strip()
 
-    @field_validator("background_image", "lut_file")
+    @field_validator("background_image", "lut_file", "portrait_image")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not Path(value).is_file():
             raise ValueError(f"file not found: {value}")
+        return value
+
+    @field_validator("portrait_image")
+    @classmethod
+    def _portrait_needs_a_character_mode(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is not None and info.data.get("video_type") is VideoType.cinematic:
+            raise ValueError("a portrait is animated in character and hybrid modes; set video_type to one of them")
         return value
 
 

@@ -247,8 +247,10 @@ def draw_inner_mouth(canvas: skia.Canvas, upper: Sequence[Sequence[float]], lowe
     opening = skia.Path()
     opening.addPoly([skia.Point(float(x), float(y)) for x, y in list(upper) + list(lower)[::-1]], True)
     canvas.save()
+    fill(canvas, opening, shade(cavity, 0.8), alpha=0.6, blur=teeth_depth * 0.15 + 0.8)
     canvas.clipPath(opening, doAntiAlias=True)
-    fill(canvas, opening, cavity)
+    fill(canvas, opening, cavity, shader=linear(0, float(min(y for _, y in upper)), 0,
+                                               float(max(y for _, y in lower)), [shade(cavity, 0.45), cavity]))
     if teeth_depth > 0:
         band = skia.Path()
         band.addPoly([skia.Point(float(x), float(y)) for x, y in upper]

@@ -103,7 +103,7 @@ class PortraitCharacter:
             self.right = -self.right
         self.mouth = (p[LANDMARKS["mouth_left"]] + p[LANDMARKS["mouth_right"]]) / 2
         self.neck = p[LANDMARKS["chin"]] - self.up * 0.5 * self.eyes
-        self.cavity, self.teeth = color_map([(58, 16, 22), (232, 226, 214)])
+        self.cavity, self.teeth = color_map([(84, 30, 36), (232, 226, 214)])
         lo, hi = p.min(0), p.max(0)
         margin = (hi - lo) * np.array([0.15, 0.2])
         width, height = frame_size

@@ -1,14 +1,16 @@
 """Put a character into frames: where it stands, how big, in the request's look, and with the camera or not.
 
-``CharacterStage.draw`` paints straight into an RGB frame through an RGBA view (skia blends with anti-aliased
-alpha itself), so the character costs its paths, not a full-frame blend. ``mask`` gives the same drawing's
-coverage (0..255), which is where the character's pixels are.
+``CharacterStage.draw`` paints a built-in character straight into an RGB frame through an RGBA view (skia
+blends with anti-aliased alpha itself), so the character costs its paths, not a full-frame blend. ``mask``
+gives the same drawing's coverage (0..255), which is where the character's pixels are. ``PortraitStage``
+does the same for a user's photo: the whole frame in character mode, a framed card in hybrid mode.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -17,6 +19,7 @@ import skia
 from reelforge.camera import REST_SIZE, View
 from reelforge.character.builtin import make_character
 from reelforge.character.paint import RGB
+from reelforge.character.photo import PortraitCharacter
 from reelforge.character.rig import FaceControls
 from reelforge.look.mood import grade_mood
 from reelforge.look.styles import Style
@@ -90,3 +93,48 @@ def follow_camera(canvas: skia.Canvas, view: View, frame_size: tuple[int, int]) 
     canvas.scale(zoom, zoom)
     canvas.translate((0.5 - view.u) * width / REST_SIZE, (0.5 - view.v) * height / REST_SIZE)
     canvas.translate(-width / 2, -height / 2)
+
+
+class PortraitStage:
+    """A user's portrait: the whole frame (character mode) or a card with rounded corners (hybrid mode)."""
+
+    CARD_WIDTH, CARD_ASPECT, CARD_Y = 0.74, 1.1, 0.42  # of the frame width; height / width; centre height
+
+    def __init__(self, path: Path, frame_size: tuple[int, int], style: Style, emotion: Emotion,
+                 inset: bool = False):
+        width, height = frame_size
+        self.inset = inset
+        self.card = (int(width * self.CARD_WIDTH) // 2 * 2, int(width * self.CARD_WIDTH * self.CARD_ASPECT) // 2 * 2)
+        size = self.card if inset else frame_size
+        self.portrait = PortraitCharacter(path, size, style, emotion, styled_palette(style, emotion))
+        self.left = (width - self.card[0]) // 2
+        self.top = int(height * self.CARD_Y - self.card[1] / 2)
+        self.alpha, self.shadow = card_masks(self.card, width / 40)
+        self._buffer = np.empty((size[1], size[0], 3), np.uint8)
+
+    def draw(self, rgb: np.ndarray, controls: FaceControls, view: View | None = None) -> None:
+        if not self.inset:
+            self.portrait.draw(rgb, controls, view)
+            return
+        self.portrait.draw(self._buffer, controls, view)
+        pad = self.shadow.shape[0] - self.card[1]
+        top, left = self.top - pad // 2, self.left - pad // 2
+        region = rgb[top : top + self.shadow.shape[0], left : left + self.shadow.shape[1]]
+        region[:] = (region * self.shadow[..., None]).astype(np.uint8)
+        card = rgb[self.top : self.top + self.card[1], self.left : self.left + self.card[0]]
+        card[:] = (self._buffer * self.alpha[..., None] + card * (1.0 - self.alpha[..., None])).astype(np.uint8)
+
+
+def card_masks(card: tuple[int, int], radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """A rounded card's anti-aliased coverage, and the drop shadow's gain (1 = no shadow) around it."""
+    width, height = card
+    rgba = np.zeros((height, width, 4), np.uint8)
+    surface = skia.Surface(rgba, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
+    surface.getCanvas().drawRRect(skia.RRect.MakeRectXY(skia.Rect.MakeWH(width, height), radius, radius),
+                                  skia.Paint(AntiAlias=True, Color=skia.ColorWHITE))
+    alpha = rgba[:, :, 3].astype(np.float32) / 255.0
+    pad = int(radius * 2) // 2 * 2
+    shadow = np.zeros((height + 2 * pad, width + 2 * pad), np.float32)
+    shadow[pad + pad // 3 : pad + pad // 3 + height, pad : pad + width] = alpha
+    shadow = 1.0 - 0.55 * cv2.GaussianBlur(shadow, (0, 0), radius * 0.6)
+    return alpha, shadow

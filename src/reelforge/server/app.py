@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from reelforge.errors import RequestError
 from reelforge.jobs.local import LocalExecutor, remove_outputs
 from reelforge.jobs.store import SUCCEEDED, Job, JobStore
-from reelforge.request import VideoRequest, VideoType, describe_validation_error
+from reelforge.request import VideoRequest, describe_validation_error
 from reelforge.server.settings import QUALITY_ORDER, Settings
 from reelforge.server.uploads import (FORM_SCHEMA, UploadRejected, UploadStore, UploadView, http_request_model,
                                       receive_upload, resolve_uploads)
@@ -68,8 +68,6 @@ def _error(status: int, field: str, message: str) -> HTTPException:
 
 def check_limits(request: VideoRequest, settings: Settings) -> None:
     """What the service refuses beyond the request's own validation (422 naming the field)."""
-    if request.video_type is not VideoType.cinematic:
-        raise _error(422, "video_type", f"{request.video_type.value!r} is not available yet; allowed now: cinematic")
     if request.duration > settings.max_duration:
         raise _error(422, "duration", f"at most {settings.max_duration:g} s on this server")
     if QUALITY_ORDER.index(request.quality) > QUALITY_ORDER.index(settings.max_quality):
