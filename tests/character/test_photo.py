@@ -109,3 +109,32 @@ def test_portrait_video_lips_follow_the_voice(render_cache, astronaut):
     opening = np.array([(frame[box] @ np.array([0.299, 0.587, 0.114]) < 70).sum() for frame in frames], float)
     loudness = audio_loudness_per_frame(path, result.fps, len(frames))
     assert np.corrcoef(opening, loudness)[0, 1] >= 0.5
+
+
+def test_hybrid_card_covers_only_its_rounded_rectangle_and_shadow(astronaut):
+    from reelforge.character.stage import PortraitStage
+
+    stage = PortraitStage(astronaut, SIZE, STYLES[Style.cinematic], Emotion.neutral, inset=True)
+    frame = np.zeros((SIZE[1], SIZE[0], 3), np.uint8)
+    frame[:] = (30, 200, 90)
+    stage.draw(frame, FaceControls(jaw_open=0.4))
+    changed = np.any(frame != (30, 200, 90), axis=2)
+    pad = (stage.shadow.shape[0] - stage.card[1]) // 2
+    outside = np.ones_like(changed)
+    outside[stage.top - pad : stage.top + stage.card[1] + pad, stage.left - pad : stage.left + stage.card[0] + pad] = 0
+    assert not changed[outside].any()
+    inner = changed[stage.top + pad : stage.top + stage.card[1] - pad, stage.left + pad : stage.left + stage.card[0] - pad]
+    assert inner.mean() > 0.99
+    assert stage.alpha[0, 0] < 0.5 < stage.alpha[stage.card[1] // 2, stage.card[0] // 2]  # rounded corners
+
+
+def test_a_faceless_portrait_fails_the_render_cleanly(tmp_path):
+    from reelforge import VideoRequest, render
+
+    blank = tmp_path / "wall.png"
+    cv2.imwrite(str(blank), np.full((640, 480, 3), 200, np.uint8))
+    request = VideoRequest(text="Hello.", is_custom=True, video_type="character", portrait_image=str(blank),
+                           quality="speed", duration=2)
+    with pytest.raises(RequestError, match="portrait_image: no face found"):
+        render(request, tmp_path / "out.mp4")
+    assert list(tmp_path.iterdir()) == [blank]
