@@ -281,3 +281,25 @@ def _best_match(frame: np.ndarray, photo: np.ndarray) -> float:
         template = cv2.resize(gray_frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         scores.append(cv2.matchTemplate(gray_photo, template, cv2.TM_CCOEFF_NORMED).max())
     return float(max(scores))
+
+
+def test_a_character_job_speaks_through_an_uploaded_portrait(tmp_path):
+    with TestClient(create_app(Settings(data_dir=tmp_path / "live", **LIMITS))) as live:
+        background = _upload(live, "background", _image("PNG")).json()["id"]
+        wrong_kind = live.post("/jobs", json={"text": "Hi.", "video_type": "character", "portrait_image": background})
+        assert wrong_kind.status_code == 422 and wrong_kind.json()["detail"]["field"] == "portrait_image"
+        portrait = _upload(live, "portrait", _image("JPEG")).json()["id"]
+        body = {"text": "Hello from orbit.", "is_custom": True, "quality": "speed", "duration": 2.0, "seed": 1,
+                "video_type": "character", "portrait_image": portrait, "captions": False}
+        job_id = live.post("/jobs", json=body).json()["id"]
+        deadline = time.monotonic() + 90
+        while (job := live.get(f"/jobs/{job_id}").json())["state"] not in ("succeeded", "failed"):
+            assert time.monotonic() < deadline, job
+            time.sleep(0.2)
+        assert job["state"] == "succeeded", job
+    frame = decode_frames(tmp_path / "live" / "videos" / f"{job_id}.mp4")[5]
+    face = skdata.astronaut()[40:190, 150:300]  # her face fills the frame's upper middle, scaled up
+    scale = frame.shape[0] * 0.3 / 106  # the portrait is framed with forehead-to-chin 0.3 of the height
+    template = cv2.resize(cv2.cvtColor(face, cv2.COLOR_RGB2GRAY), None, fx=scale, fy=scale)
+    match = cv2.matchTemplate(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), template, cv2.TM_CCOEFF_NORMED)
+    assert match.max() > 0.6
