@@ -1,6 +1,7 @@
 """Render speed against the encode-only floor, and memory against duration, measured in one run.
 
-For each preset: render a 5 s cinematic video (narration included), then encode the very same frames again,
+For each preset and mode (cinematic at speed and balanced; character and hybrid at balanced): render a 5 s
+video (narration included), then encode the very same frames again,
 already made and held in memory, with the same encoder settings and audio: that is the floor no renderer can
 beat. Then render 5 s and 60 s videos in fresh processes and compare their peak resident memory.
 
@@ -29,9 +30,9 @@ TEXT = "The city never sleeps. Neon signs flicker over wet streets."
 DURATION = 5.0
 
 
-def request_for(quality: str, duration: float) -> VideoRequest:
+def request_for(quality: str, duration: float, video_type: str = "cinematic") -> VideoRequest:
     return VideoRequest(text=TEXT, is_custom=True, quality=quality, duration=duration, seed=11,
-                        camera_movement="orbit", style="cinematic")
+                        camera_movement="orbit", style="cinematic", video_type=video_type, emotion="confident")
 
 
 def decoded_i420(path: Path) -> list[np.ndarray]:
@@ -52,19 +53,19 @@ def encode_floor(frames: list[np.ndarray], request: VideoRequest, audio: np.ndar
     return time.perf_counter() - clock
 
 
-def speed_row(quality: str, folder: Path) -> dict:
-    request = request_for(quality, DURATION)
+def speed_row(quality: str, video_type: str, folder: Path) -> dict:
+    request = request_for(quality, DURATION, video_type)
     narrate("Warm up.", 1.0, 0)  # load the voice once, as a running service would have it loaded
     clock = time.perf_counter()
-    result = render(request, folder / f"{quality}.mp4")
+    result = render(request, folder / f"{quality}-{video_type}.mp4")
     total = time.perf_counter() - clock
     frames = decoded_i420(result.output)
     narration = narrate(result.script, request.duration, request.seed)
     floor = encode_floor(frames, request, narration.audio, narration.sample_rate, folder)
     stages = {f"{name}_s": result.timings.get(name, 0.0) for name in ("script", "voice", "frames", "encode")}
-    return {"preset": quality, "size": "x".join(map(str, result.size)), "frame_count": result.frame_count,
-            "video_s": result.duration, **stages, "total": total, "fps": result.frame_count / total, "rtf": total / result.duration,
-            "floor": floor, "ratio": total / floor}
+    return {"mode": video_type, "preset": quality, "size": "x".join(map(str, result.size)), "frame_count": result.frame_count,
+            "video_s": result.duration, **stages, "total": total, "fps": result.frame_count / total,
+            "rtf": total / result.duration, "floor": floor, "ratio": total / floor}
 
 
 def peak_rss_mb(quality: str, duration: float) -> float:
@@ -89,9 +90,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for quality in ("speed", "balanced"):
-            rows.append(speed_row(quality, Path(folder)))
-    columns = ("preset", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s", "encode_s", "total",
+        for quality, video_type in (("speed", "cinematic"), ("balanced", "cinematic"), ("balanced", "character"),
+                                    ("balanced", "hybrid")):
+            rows.append(speed_row(quality, video_type, Path(folder)))
+    columns = ("mode", "preset", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s", "encode_s", "total",
                "fps", "rtf", "floor", "ratio")
     print("  ".join(f"{name:>11}" for name in columns))
     for row in rows:

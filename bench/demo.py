@@ -1,4 +1,4 @@
-"""make demo: render one cinematic example per style into a folder and print each path."""
+"""make demo: render one cinematic example per style, talking characters and a hybrid, and print each path."""
 
 from __future__ import annotations
 
@@ -6,6 +6,12 @@ import sys
 from pathlib import Path
 
 from reelforge import VideoRequest, render
+
+CHARACTERS = [
+    ("character", "robot", "neon", "Hello, human! I run on sunlight and good questions.", "excited"),
+    ("character", "anime", "anime", "Today we learn three tricks to sketch faster. Let's go!", "happy"),
+    ("hybrid", "monkey", "cinematic", "Deep in the forest, the oldest trees talk through their roots.", None),
+]
 
 EXAMPLES = [
     ("cinematic", "slow_zoom_in", "The mountains at sunset hold a quiet kind of magic.", "calm", "none"),
@@ -31,6 +37,12 @@ def main(folder: str) -> None:
                                 duration=12.0, seed=42), out / "09_topic_forests.mp4")
     print(topic.output, flush=True)
     print(f"script written offline: {topic.script}", flush=True)
+    for index, (mode, kind, style, text, emotion) in enumerate(CHARACTERS):
+        fields = {"emotion": emotion} if emotion else {}  # hybrid: the emotion is detected from the narration
+        request = VideoRequest(text=text, is_custom=True, video_type=mode, character_type=kind, style=style,
+                               camera_movement="slow_zoom_in", duration=6.0, seed=index, **fields)
+        result = render(request, out / f"{index + 10:02d}_{mode}_{kind}.mp4")
+        print(result.output, f"(emotion: {result.emotion})", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,16 @@
-"""Shared helpers: render once per test session, decode outputs back with PyAV."""
+"""Shared helpers: render once per test session, decode outputs back with PyAV, start a real server."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import av
+import httpx
 import numpy as np
 import pytest
 
@@ -61,3 +67,26 @@ def render_cache(tmp_path_factory):
         return done[key]
 
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, **settings: str) -> subprocess.Popen:
+    """`reelforge serve` in its own process, settings given as REELFORGE_* variables; returns once it answers."""
+    env = {**os.environ, **{f"REELFORGE_{name.upper()}": value for name, value in settings.items()}}
+    process = subprocess.Popen([sys.executable, "-m", "reelforge.cli", "serve", "--port", str(port),
+                                "--data-dir", str(data_dir)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("server did not start")

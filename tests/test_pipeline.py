@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import decode_frames, probe
-from reelforge import RequestError, VideoRequest, render
+from reelforge import VideoRequest, render
 from reelforge.request import Style
 
 TEXT = "The mountains glow at sunset. A calm wind moves through the valley."
@@ -133,12 +133,6 @@ def test_background_image_replaces_the_scene(tmp_path, render_cache):
                                 captions=False, style="realistic", lighting="none")
     frame = decode_frames(path)[10]
     assert frame[..., 0].mean() > frame[..., 2].mean()  # the astronaut photo's warm tones, not a blue sky
-
-
-def test_modes_not_built_yet_are_a_clear_error(tmp_path):
-    with pytest.raises(RequestError, match="video_type"):
-        render(VideoRequest(text="hi", video_type="character", quality="speed"), tmp_path / "x.mp4")
-    assert not (tmp_path / "x.mp4").exists()
 
 
 @pytest.mark.parametrize("atmosphere", ["rain", "snow", "sparks"])

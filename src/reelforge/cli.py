@@ -61,7 +61,9 @@ def render(
     duration: Optional[float] = typer.Option(None, "--duration", help="Target length in seconds (1..300)."),
     emotion: Optional[str] = typer.Option(None, "--emotion", help="neutral happy sad angry surprised fearful "
                                           "disgusted excited calm confident"),
-    character_type: Optional[str] = typer.Option(None, "--character-type", help="Character (character/hybrid)."),
+    character_type: Optional[str] = typer.Option(None, "--character-type", help="person monkey anime cartoon robot "
+                                                 "animal fantasy cyborg (character and hybrid modes)"),
+    camera_target: Optional[str] = typer.Option(None, "--camera-target", help="hybrid: background | both"),
     seed: Optional[int] = typer.Option(None, "--seed", help="Same request and seed give the same video."),
     aspect: Optional[str] = typer.Option(None, "--aspect", help="9:16 | 16:9 | 1:1"),
     transition: Optional[str] = typer.Option(None, "--transition", help="auto crossfade fade_black slide"),
@@ -72,6 +74,8 @@ def render(
     flow_smoothing: Optional[bool] = typer.Option(None, "--flow-smoothing/--no-flow-smoothing",
                                                   help="Optical-flow temporal smoothing (default: where it helps)."),
     background_image: Optional[Path] = typer.Option(None, "--background-image", help="A photo as the scene."),
+    portrait_image: Optional[Path] = typer.Option(None, "--portrait", help="A portrait photo (one face) animated as "
+                                                  "the character (with --video-type character or hybrid)."),
     lut_file: Optional[Path] = typer.Option(None, "--lut", help="A .cube 3D LUT applied after the style."),
     music: Optional[bool] = typer.Option(None, "--music/--no-music", help="Background music (default on)."),
     music_file: Optional[Path] = typer.Option(None, "--music-file", help="Your own music instead of the generated."),
@@ -85,10 +89,12 @@ def render(
     options = {
         "text": text, "is_custom": is_custom, "video_type": video_type, "style": style,
         "camera_movement": camera_movement, "quality": quality, "duration": duration, "emotion": emotion,
-        "character_type": character_type, "seed": seed, "aspect": aspect, "transition": transition,
+        "character_type": character_type, "camera_target": camera_target, "seed": seed, "aspect": aspect,
+        "transition": transition,
         "atmosphere": atmosphere, "lighting": lighting, "captions": captions, "letterbox": letterbox,
         "flow_smoothing": flow_smoothing,
         "background_image": str(background_image) if background_image else None,
+        "portrait_image": str(portrait_image) if portrait_image else None,
         "lut_file": str(lut_file) if lut_file else None,
         "music": music, "sound_effects": sound_effects,
         "music_file": str(music_file) if music_file else None,
@@ -110,6 +116,8 @@ def render(
         _fail(str(error))
     except ReelforgeError as error:
         _fail(str(error))
+    if result.emotion_reason != "requested":
+        console.print(f"emotion: {result.emotion} (detected: {result.emotion_reason})")
     console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frame_count} frames, "
                   f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
     print(result.output)

@@ -4,6 +4,8 @@ script -> narration -> plan -> per scene: layers (theme or photo, fog, mood, sty
 -> per frame: camera + composite -> light -> transition -> flow smoothing -> particles -> letterbox
 -> captions -> YUV -> grain -> encode. Frames are produced in a worker thread while the encoder runs, and
 scene layers are built one scene ahead and dropped after use, so memory stays flat as duration grows.
+Character and hybrid modes draw the talking character over the scene (softly blurred behind a full-frame
+character, sharp behind a hybrid one) after the transition, on the narration's clock.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ import cv2
 import numpy as np
 
 from reelforge.audio import build_soundtrack
-from reelforge.camera import camera_view
+from reelforge.camera import View, camera_view
+from reelforge.character.emotion import DetectedEmotion, detect_emotion
+from reelforge.character.performance import Performance, perform
+from reelforge.character.stage import CharacterStage, PortraitStage
 from reelforge.captions import CaptionRenderer, paginate, write_subtitles
 from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
 from reelforge.encode import VideoEncoder, rgb_to_i420, write_poster
@@ -32,8 +37,7 @@ from reelforge.look.mood import grade_mood
 from reelforge.look.styles import STYLES, Style
 from reelforge.plan import TRANSITION_S, ScenePlan, plan_scenes, transition_for
 from reelforge.presets import Preset, preset_for
-from reelforge.errors import RequestError
-from reelforge.request import VideoRequest, VideoType
+from reelforge.request import CameraTarget, Emotion, VideoRequest, VideoType
 from reelforge.scene import build_layers, image_layers, source_size
 from reelforge.scene.builder import DRAW_SCALE
 from reelforge.scene.layers import Layer
@@ -62,6 +66,8 @@ class RenderResult:
     poster: Path
     scenes: list[ScenePlan]
     warnings: list[str] = field(default_factory=list)
+    emotion: str = "neutral"
+    emotion_reason: str = "requested"
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -74,8 +80,11 @@ def video_duration(request: VideoRequest, narration: Narration) -> float:
 
 
 def scene_layers(request: VideoRequest, scene: ScenePlan, style: Style, lut: Lut3D | None,
-                 size: tuple[int, int], paint_width: int) -> list[PreparedLayer]:
-    """Build a scene's layers at source ``size`` and give them the look: fog, mood, style, LUT, depth of field."""
+                 size: tuple[int, int], paint_width: int, backdrop_blur: float = 0.0) -> list[PreparedLayer]:
+    """Build a scene's layers at source ``size`` and give them the look: fog, mood, style, LUT, depth of field.
+
+    ``backdrop_blur`` (pixels at a 1400-pixel-wide source) softens every layer behind a character.
+    """
     width, height = size
     if request.background_image is not None:
         layers = image_layers(request.background_image, width, height)
@@ -89,8 +98,8 @@ def scene_layers(request: VideoRequest, scene: ScenePlan, style: Style, lut: Lut
         if lut is not None:
             rgb = apply_lut(rgb, lut)
         alpha = layer.alpha
-        blur = style.depth_blur * (1.0 - layer.depth) ** 1.5 * width / 1400
-        if blur > 0.4 and len(layers) > 1:
+        blur = (style.depth_blur * (1.0 - layer.depth) ** 1.5 + backdrop_blur) * width / 1400
+        if blur > 0.4 and (len(layers) > 1 or backdrop_blur > 0):
             rgb = cv2.GaussianBlur(rgb, (0, 0), blur)
             alpha = None if alpha is None else cv2.GaussianBlur(alpha, (0, 0), blur)
         styled.append(Layer(rgb, alpha, layer.depth, max(0, layer.top - int(3 * blur))))
@@ -122,7 +131,7 @@ class FrameRenderer:
     """Produces the frames of one render in order: ``frames()`` yields (index, YUV 4:2:0, RGB)."""
 
     def __init__(self, request: VideoRequest, preset: Preset, scenes: list[ScenePlan], narration: Narration,
-                 duration: float):
+                 duration: float, emotion: Emotion | None = None):
         self.request, self.preset, self.scenes = request, preset, scenes
         self.frame_count = round(duration * preset.fps)
         self.style = STYLES[request.style]
@@ -132,14 +141,28 @@ class FrameRenderer:
         self.scene_size = preset.size if request.background_image is not None else preset.scene_size
         size = source_size(*self.scene_size)
         paint_width = source_size(*preset.size)[0] // DRAW_SCALE
-        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size, paint_width),
-                                len(scenes))
+        backdrop_blur = 10.0 if request.video_type is VideoType.character else 0.0
+        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size, paint_width,
+                                                       backdrop_blur), len(scenes))
         self.compositor = LayerCompositor(self.scene_size)
         self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox)
         self.captions = CaptionRenderer(paginate(narration.words, preset.width), preset.size) \
             if request.captions and narration.words else None
         smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
         self.smoother = FlowSmoother() if smoothing else None
+        self.stage: CharacterStage | PortraitStage | None = None
+        self.performance: Performance | None = None
+        inset = request.video_type is VideoType.hybrid
+        # a portrait in character mode is the whole picture: no scene is composited under it
+        self.photo_only = request.portrait_image is not None and not inset
+        if request.video_type is not VideoType.cinematic:
+            emotion = emotion or request.emotion
+            self.performance = perform(narration, preset.fps, self.frame_count, emotion, request.seed)
+            if request.portrait_image is not None:
+                self.stage = PortraitStage(request.portrait_image, self.scene_size, self.style, emotion, inset)
+            else:
+                self.stage = CharacterStage(request.character_type, request.seed, self.scene_size, self.style,
+                                            emotion, inset)
 
     def _span(self, index: int) -> tuple[float, float]:
         """The time a scene is on screen, its transitions included (the camera move covers all of it)."""
@@ -148,10 +171,13 @@ class FrameRenderer:
         end = scene.end + (TRANSITION_S / 2 if index < len(self.scenes) - 1 else 0.0)
         return start, end
 
+    def _progress(self, index: int, t: float) -> float:
+        start, end = self._span(index)
+        return min(max((t - start) / max(end - start, 1e-6), 0.0), 1.0)
+
     def _scene_frame(self, index: int, t: float, frame_index: int) -> np.ndarray:
         scene = self.scenes[index]
-        start, end = self._span(index)
-        progress = min(max((t - start) / max(end - start, 1e-6), 0.0), 1.0)
+        progress = self._progress(index, t)
         view = camera_view(self.request.camera_movement, progress)
         scale = self.scene_size[0] / self.preset.width
         weave_x, weave_y = self.finisher.weave(frame_index)
@@ -168,6 +194,11 @@ class FrameRenderer:
         """The finished frame ``frame_index`` as (YUV 4:2:0, RGB before captions and grain)."""
         t = frame_index / self.preset.fps
         active = self._active(t)
+        if self.photo_only:
+            rgb = np.empty((self.scene_size[1], self.scene_size[0], 3), np.uint8)
+            view = camera_view(self.request.camera_movement, self._progress(active[-1], t))
+            self.stage.draw(rgb, self.performance.at(frame_index), view)
+            return self._finish(rgb, active, t, frame_index)
         rgb = self._scene_frame(active[-1], t, frame_index)
         if len(active) > 1:
             outgoing = self._scene_frame(active[0], t, frame_index)
@@ -177,6 +208,13 @@ class FrameRenderer:
                 self.smoother.reset()
         if self.smoother is not None:
             rgb = self.smoother.smooth(rgb)
+        if self.stage is not None:
+            self.stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
+        return self._finish(rgb, active, t, frame_index)
+
+    def _finish(self, rgb: np.ndarray, active: list[int], t: float,
+                frame_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Upscale to the output size, then particles, bars, captions and film grain."""
         if self.scene_size != self.preset.size:
             rgb = cv2.resize(rgb, self.preset.size, interpolation=cv2.INTER_CUBIC)
         self.finisher.particles(rgb, self.scenes[active[-1]].atmosphere, t)
@@ -187,6 +225,12 @@ class FrameRenderer:
         i420 = rgb_to_i420(rgb)
         self.finisher.film(i420, frame_index)
         return i420, clean
+
+    def _character_view(self, index: int, t: float) -> View | None:
+        """The camera view the character follows: the scene's in hybrid mode with camera_target both."""
+        if self.request.video_type is VideoType.hybrid and self.request.camera_target is CameraTarget.both:
+            return camera_view(self.request.camera_movement, self._progress(index, t))
+        return None
 
     @property
     def poster_index(self) -> int:
@@ -224,11 +268,17 @@ class FrameRenderer:
             self.cache.close()
 
 
+def character_emotion(request: VideoRequest, script: str, narration: Narration) -> DetectedEmotion:
+    """The emotion the character performs: the requested one, or, left at its default in character and
+    hybrid modes, the one detected from the narration."""
+    if request.video_type is VideoType.cinematic or "emotion" in request.model_fields_set:
+        return DetectedEmotion(request.emotion, 0.0, 0.0, "requested")
+    return detect_emotion(narration, script)
+
+
 def render(request: VideoRequest, output: str | Path, progress: ProgressCallback | None = None,
            llm: LLMConfig | None = None) -> RenderResult:
     """Render a request into an MP4 at ``output`` (plus .srt, .vtt and a .jpg poster beside it)."""
-    if request.video_type is not VideoType.cinematic:
-        raise RequestError("video_type", f"{request.video_type.value!r} is not available yet; allowed now: cinematic")
     report = progress or _noop
     output = Path(output)
     timings: dict[str, float] = {}
@@ -249,12 +299,13 @@ def render(request: VideoRequest, output: str | Path, progress: ProgressCallback
     preset = preset_for(request.quality, request.aspect)
     duration = video_duration(request, narration)
     scenes = plan_scenes(request, script.text, narration, duration)
-    renderer = FrameRenderer(request, preset, scenes, narration, duration)
+    mood = character_emotion(request, script.text, narration)
+    renderer = FrameRenderer(request, preset, scenes, narration, duration, mood.emotion)
     total = renderer.frame_count
     poster_path = output.with_suffix(".jpg")
 
     clock = time.perf_counter()
-    sound = build_soundtrack(request, narration, scenes, total / preset.fps)
+    sound = build_soundtrack(request, narration, scenes, total / preset.fps, mood.emotion)
     timings["sound"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -273,4 +324,4 @@ def render(request: VideoRequest, output: str | Path, progress: ProgressCallback
     timings["encode"] = time.perf_counter() - clock
     report("encode", 1, 1)
     return RenderResult(script.text, script.source, output, total / preset.fps, total, preset.fps, preset.size,
-                        timings, subtitles, poster_path, scenes, script.warnings)
+                        timings, subtitles, poster_path, scenes, script.warnings, mood.emotion.value, mood.reason)

@@ -6,7 +6,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from reelforge.errors import RequestError
 
@@ -107,30 +107,45 @@ class Lighting(str, Enum):
     exposure = "exposure"
 
 
+class CameraTarget(str, Enum):
+    """What the camera move applies to in hybrid mode."""
+
+    background = "background"
+    both = "both"
+
+
 class VideoRequest(BaseModel):
     """Every field of SPEC.md's request, plus seed, aspect, media inputs and look options."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="Script (is_custom) or topic.")
-    is_custom: bool = Field(False, description="True: narrate text as is; false: write a script from it.")
-    video_type: VideoType = VideoType.cinematic
-    style: Style = Style.cinematic
-    character_type: CharacterType = CharacterType.person
-    emotion: Emotion = Emotion.neutral
-    quality: Quality = Quality.balanced
-    camera_movement: CameraMovement = CameraMovement.static
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS,
+                      description="The words to narrate (is_custom) or a topic to write a script from.")
+    is_custom: bool = Field(False, description="Narrate text exactly as written instead of writing a script from it.")
+    video_type: VideoType = Field(VideoType.cinematic, description="cinematic: scenes built from the text; "
+                                  "character: a talking character; hybrid: the character over moving scenes.")
+    style: Style = Field(Style.cinematic, description="The look: colour grade, texture and finish.")
+    character_type: CharacterType = Field(CharacterType.person, description="Which character (character and hybrid).")
+    emotion: Emotion = Field(Emotion.neutral, description="Target emotion: tints the grade, picks transitions.")
+    quality: Quality = Field(Quality.balanced, description="speed 720x1280 15 fps, balanced 1080x1920 24 fps, "
+                             "quality 1080x1920 30 fps, ultra 2160x3840 30 fps.")
+    camera_movement: CameraMovement = Field(CameraMovement.static, description="An eased camera move per scene.")
     duration: float = Field(5.0, ge=MIN_DURATION, le=MAX_DURATION, description="Target length in seconds.")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Same request and seed give the same video.")
-    aspect: Aspect = Aspect.portrait
-    transition: Transition = Transition.auto
-    atmosphere: Atmosphere = Atmosphere.auto
-    lighting: Lighting = Lighting.auto
-    captions: bool = True
-    letterbox: bool = False
-    flow_smoothing: bool | None = Field(None, description="None: on where it helps (per-frame styled content).")
+    aspect: Aspect = Field(Aspect.portrait, description="9:16 vertical (Shorts, Reels), 16:9 landscape, 1:1 square.")
+    transition: Transition = Field(Transition.auto, description="Between scenes; auto: chosen from the emotion.")
+    atmosphere: Atmosphere = Field(Atmosphere.auto, description="Fog or particles; auto: from the words of the text.")
+    lighting: Lighting = Field(Lighting.auto, description="Dynamic light; auto: from the scene and style.")
+    captions: bool = Field(True, description="Word-timed captions burnt in, and SRT and WebVTT beside the video.")
+    letterbox: bool = Field(False, description="Black cinema bars at top and bottom.")
+    flow_smoothing: bool | None = Field(None, description="Optical-flow temporal smoothing; null (auto): on where "
+                                        "it helps (per-frame styled content).")
     background_image: Path | None = Field(None, description="A photo replacing the procedural scenes.")
+    portrait_image: Path | None = Field(None, description="A portrait photo (one face) animated as the character "
+                                                          "in character and hybrid modes.")
     lut_file: Path | None = Field(None, description="A .cube 3D LUT applied after the style.")
+    camera_target: CameraTarget = Field(CameraTarget.background,
+                                        description="Hybrid mode: move the camera over the background or both.")
     music: bool = Field(True, description="Background music (generated for the emotion, or music_file).")
     music_file: Path | None = Field(None, description="Your own music (any format FFmpeg reads), looped or cut.")
     sound_effects: bool = Field(True, description="Transition whooshes, risers, impacts and rain/wind beds.")
@@ -143,11 +158,18 @@ class VideoRequest(BaseModel):
             raise ValueError("must contain words, not only spaces")
         return value.strip()
 
-    @field_validator("background_image", "lut_file", "music_file", "voice_model")
+    @field_validator("background_image", "lut_file", "portrait_image", "music_file", "voice_model")
     @classmethod
     def _file_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not Path(value).is_file():
             raise ValueError(f"file not found: {value}")
+        return value
+
+    @field_validator("portrait_image")
+    @classmethod
+    def _portrait_needs_a_character_mode(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is not None and info.data.get("video_type") is VideoType.cinematic:
+            raise ValueError("a portrait is animated in character and hybrid modes; set video_type to one of them")
         return value
 
     @field_validator("voice_model")

@@ -52,7 +52,7 @@ def test_generate_answers_script_and_a_playable_video_url_with_range(client, tmp
     ({"text": ""}, "text"),
     ({"duration": 45}, "duration"),
     ({"quality": "ultra"}, "quality"),
-    ({"video_type": "character"}, "video_type"),
+    ({"video_type": "puppet"}, "video_type"),
     ({"background_image": "/etc/passwd"}, "background_image"),
     ({"music_file": "/etc/passwd"}, "music_file"),
     ({"colour": "red"}, "colour"),

@@ -1,37 +1,14 @@
 """A job survives the server being killed (SIGKILL) mid-render: the restarted server re-runs it."""
 
 import signal
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 
-from conftest import probe
+from conftest import free_port, probe, start_server
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start(data_dir, port):
-    process = subprocess.Popen([sys.executable, "-m", "reelforge.cli", "serve", "--port", str(port),
-                                "--data-dir", str(data_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError("server did not start")
 
 
 def _job(port, job_id):
@@ -39,8 +16,8 @@ def _job(port, job_id):
 
 
 def test_a_job_running_when_the_server_is_killed_is_rerun_after_restart(tmp_path):
-    port = _free_port()
-    server = _start(tmp_path, port)
+    port = free_port()
+    server = start_server(tmp_path, port)
     try:
         body = {"text": "Snow falls on the mountains.", "is_custom": True, "quality": "speed", "duration": 12,
                 "seed": 5}
@@ -52,7 +29,7 @@ def test_a_job_running_when_the_server_is_killed_is_rerun_after_restart(tmp_path
         server.send_signal(signal.SIGKILL)
         server.wait()
         assert _job_state_on_disk(tmp_path, job_id) == "running"  # cut off mid-render
-        server = _start(tmp_path, port)
+        server = start_server(tmp_path, port)
         deadline = time.monotonic() + 120
         while (job := _job(port, job_id))["state"] not in ("succeeded", "failed", "cancelled"):
             assert time.monotonic() < deadline, job

@@ -62,3 +62,16 @@ def test_same_seed_same_audio_and_long_text_is_sped_up():
     fitted = narrate(long_text, natural.speech_end * 0.85, seed=1)
     assert fitted.length_scale < 1.0
     assert fitted.speech_end < natural.speech_end * 0.95
+
+
+def test_words_inside_one_sentence_start_at_their_onsets_and_hold_their_phonemes():
+    """Commas make audible gaps inside one synthesized sentence: each word must start where its sound does,
+    and its phonemes (the lip-sync keys) must lie inside it."""
+    narration = narrate("One, two, three, four.", 10.0, seed=1)
+    onsets = _onsets(narration, threshold=0.06)
+    assert len(onsets) == 4
+    for word, onset in zip(narration.words, onsets):
+        assert abs(word.start - onset) < 0.08, (word, onset)
+    for phoneme in narration.phonemes:
+        holder = [w for w in narration.words if w.start - 1e-6 <= phoneme.start and phoneme.end <= w.end + 1e-6]
+        assert len(holder) == 1, phoneme

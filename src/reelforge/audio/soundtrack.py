@@ -18,7 +18,7 @@ from reelforge.audio.music import background_music
 from reelforge.audio.music_file import user_music
 from reelforge.encode import AUDIO_RATE, resample_mono
 from reelforge.plan import ScenePlan
-from reelforge.request import VideoRequest
+from reelforge.request import Emotion, VideoRequest
 from reelforge.voice.narration import Narration
 
 MUSIC_UNDER_VOICE_LU = 10.0
@@ -38,25 +38,28 @@ class Soundtrack:
     sample_rate: int
 
 
-def music_stem(request: VideoRequest, count: int, rate: int) -> np.ndarray:
-    """The request's music, un-ducked and un-faded: its own file, or music written for its emotion."""
+def music_stem(request: VideoRequest, emotion: Emotion, count: int, rate: int) -> np.ndarray:
+    """The request's music, un-ducked and un-faded: its own file, or music written for the emotion."""
     if request.music_file is not None:
         return user_music(request.music_file, count, rate)
-    return background_music(request.emotion, request.seed, count, rate)
+    return background_music(emotion, request.seed, count, rate)
 
 
-def music_bed(request: VideoRequest, voice: np.ndarray, reference: float, rate: int) -> np.ndarray:
+def music_bed(request: VideoRequest, emotion: Emotion, voice: np.ndarray, reference: float,
+              rate: int) -> np.ndarray:
     """The music ready to mix: MUSIC_UNDER_VOICE_LU under the voice's level ``reference``, ducked, faded."""
-    music = with_loudness(music_stem(request, len(voice), rate), rate, reference - MUSIC_UNDER_VOICE_LU,
+    music = with_loudness(music_stem(request, emotion, len(voice), rate), rate, reference - MUSIC_UNDER_VOICE_LU,
                           MUSIC_LEVEL_SAMPLE_S)
     music *= duck_gain(voice, rate)
     music *= fades(len(voice), rate, MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S)
     return music
 
 
-def build_soundtrack(request: VideoRequest, narration: Narration, scenes: list[ScenePlan],
-                     duration: float) -> Soundtrack:
-    """Mix the narration with the request's music and effects into ``duration`` seconds, mastered."""
+def build_soundtrack(request: VideoRequest, narration: Narration, scenes: list[ScenePlan], duration: float,
+                     emotion: Emotion | None = None) -> Soundtrack:
+    """Mix the narration with the request's music and effects into ``duration`` seconds, mastered. The music
+    and transition sounds follow ``emotion`` (one detected from the narration), else the request's."""
+    emotion = request.emotion if emotion is None else emotion
     rate = AUDIO_RATE
     count = max(1, round(duration * rate))
     voice = fit_length(resample_mono(narration.audio, narration.sample_rate, rate), count)
@@ -64,10 +67,10 @@ def build_soundtrack(request: VideoRequest, narration: Narration, scenes: list[S
     reference = voice_level if np.isfinite(voice_level) else SILENT_VOICE_LUFS
     mix = voice.copy()
     if request.music:
-        mix += music_bed(request, voice, reference, rate)
+        mix += music_bed(request, emotion, voice, reference, rate)
     if request.sound_effects and scenes:
-        mix += with_loudness(transition_effects(request.emotion, transition_times(scenes), count, rate,
-                                                request.seed), rate, reference - TRANSITIONS_UNDER_VOICE_LU)
+        mix += with_loudness(transition_effects(emotion, transition_times(scenes), count, rate, request.seed),
+                             rate, reference - TRANSITIONS_UNDER_VOICE_LU)
         mix += with_loudness(atmosphere_bed(scenes, count, rate, request.seed), rate,
                              reference - ATMOSPHERE_UNDER_VOICE_LU)
     mix *= fades(count, rate, 0.0, MIX_FADE_OUT_S)

@@ -1,4 +1,5 @@
-"""The FastAPI app: the seed-compatible endpoint, durable async jobs with live progress, and the videos."""
+"""The FastAPI app: the seed-compatible endpoint, durable async jobs with live progress, uploads, the videos
+and the web page."""
 
 from __future__ import annotations
 
@@ -9,20 +10,28 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
+from reelforge.errors import RequestError
 from reelforge.jobs.local import LocalExecutor, remove_outputs
 from reelforge.jobs.store import SUCCEEDED, Job, JobStore
-from reelforge.request import VideoRequest, VideoType, describe_validation_error
+from reelforge.request import VideoRequest, describe_validation_error
 from reelforge.server.settings import QUALITY_ORDER, Settings
+from reelforge.server.uploads import (FORM_SCHEMA, UploadRejected, UploadStore, UploadView, http_request_model,
+                                      receive_upload, resolve_uploads)
 
 VIDEO_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|srt|vtt|jpg)$")
 EVENT_POLL_S = 0.25
+STATIC_DIR = Path(__file__).parent / "static"
+KEY_COOKIE = "reelforge_api_key"  # the web page's copy of X-API-Key, sent by <video> and EventSource too
+HttpVideoRequest = http_request_model()
 
 
 class GenerateResponse(BaseModel):
@@ -59,13 +68,11 @@ def _error(status: int, field: str, message: str) -> HTTPException:
 
 def check_limits(request: VideoRequest, settings: Settings) -> None:
     """What the service refuses beyond the request's own validation (422 naming the field)."""
-    if request.video_type is not VideoType.cinematic:
-        raise _error(422, "video_type", f"{request.video_type.value!r} is not available yet; allowed now: cinematic")
     if request.duration > settings.max_duration:
         raise _error(422, "duration", f"at most {settings.max_duration:g} s on this server")
     if QUALITY_ORDER.index(request.quality) > QUALITY_ORDER.index(settings.max_quality):
         raise _error(422, "quality", f"at most {settings.max_quality.value!r} on this server")
-    for field in ("background_image", "lut_file", "music_file", "voice_model"):
+    for field in ("lut_file", "music_file", "voice_model"):
         if getattr(request, field) is not None:
             raise _error(422, field, "server paths are not accepted over HTTP")
 
@@ -75,6 +82,7 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
     settings = settings or Settings()
     store = JobStore(settings.database)
     executor = LocalExecutor(store, settings.videos_dir, settings.workers)
+    uploads = UploadStore(settings.uploads_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,12 +97,15 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
     app = FastAPI(title="reelforge", version="0.1.0", lifespan=lifespan,
                   description="Text to finished short videos, offline: narration, scenes, style, camera, captions.")
     app.state.settings, app.state.store, app.state.executor = settings, store, executor
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     async def _clean_expired_forever() -> None:
         while True:
-            for job in store.expired(time.time() - settings.retention_hours * 3600):
+            before = time.time() - settings.retention_hours * 3600
+            for job in store.expired(before):
                 remove_outputs(settings.videos_dir, job.id)
                 store.delete(job.id)
+            uploads.remove_expired(before)
             await asyncio.sleep(600)
 
     @app.exception_handler(RequestValidationError)
@@ -103,11 +114,19 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
         return JSONResponse(status_code=422, content={"detail": {"field": described.field, "message": str(described)},
                                                       "errors": json.loads(json.dumps(error.errors(), default=str))})
 
+    @app.exception_handler(RequestError)
+    async def request_error(request: Request, error: RequestError) -> JSONResponse:
+        status = error.status if isinstance(error, UploadRejected) else 422
+        return JSONResponse(status_code=status, content={"detail": {"field": error.field, "message": str(error)}})
+
     def owner(request: Request) -> str:
-        """The caller's API key ('' when the server has none); 401 when a key is required and wrong."""
+        """The caller's API key ('' when the server has none); 401 when a key is required and wrong.
+
+        The key comes in the X-API-Key header, or in the web page's cookie (which media and SSE requests carry).
+        """
         if settings.api_key is None:
             return ""
-        given = request.headers.get("x-api-key", "")
+        given = request.headers.get("x-api-key") or request.cookies.get(KEY_COOKIE, "")
         if not secrets.compare_digest(given.encode(), settings.api_key.encode()):
             raise HTTPException(401, detail={"field": "X-API-Key", "message": "X-API-Key: missing or wrong"})
         return given
@@ -126,12 +145,13 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
                        poster_url=f"{base}/videos/{stem}.jpg" if done else None, error=job.error,
                        timings=job.timings, attempts=job.attempts, created=job.created, updated=job.updated)
 
-    def submit(body: VideoRequest, key: str) -> Job:
-        check_limits(body, settings)
+    def submit(body: BaseModel, key: str) -> Job:
+        request = resolve_uploads(body, uploads, key)
+        check_limits(request, settings)
         if store.count_waiting(key) >= settings.max_queued_per_key:
             raise HTTPException(429, detail={"field": "jobs", "message":
                                              f"jobs: at most {settings.max_queued_per_key} queued or running"})
-        return store.create(body.model_dump(mode="json", exclude_none=True), key)
+        return store.create(request.model_dump(mode="json", exclude_none=True), key)
 
     def job_or_404(job_id: str, key: str) -> Job:
         job = store.get(job_id)
@@ -139,12 +159,21 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
             raise HTTPException(404, detail={"field": "id", "message": f"id: no job {job_id!r}"})
         return job
 
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        """The web page (no key needed to load it; it sends the key the user types)."""
+        return FileResponse(STATIC_DIR / "index.html")
+
     @app.get("/health")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "workers": settings.workers}
+        """Liveness, and the limits this server enforces (the web page sizes its form by them)."""
+        return {"status": "ok", "workers": settings.workers, "api_key_required": settings.api_key is not None,
+                "limits": {"max_duration": settings.max_duration, "max_quality": settings.max_quality.value,
+                           "max_upload_mb": settings.max_upload_mb, "max_image_pixels": settings.max_image_pixels,
+                           "max_audio_seconds": settings.max_audio_seconds}}
 
     @app.post("/generate-advanced-video", response_model=GenerateResponse)
-    async def generate(body: VideoRequest, request: Request, key: str = Depends(owner)) -> GenerateResponse:
+    async def generate(body: HttpVideoRequest, request: Request, key: str = Depends(owner)) -> GenerateResponse:
         """Render synchronously (through the job queue) and answer with the script and the video's URL."""
         job = submit(body, key)
         deadline = time.monotonic() + settings.sync_timeout_s
@@ -158,9 +187,21 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
         return GenerateResponse(script=job.script or "", video_url=f"{base_url(request)}/videos/{job.video}")
 
     @app.post("/jobs", status_code=202, response_model=JobView)
-    def create_job(body: VideoRequest, request: Request, key: str = Depends(owner)) -> JobView:
+    def create_job(body: HttpVideoRequest, request: Request, key: str = Depends(owner)) -> JobView:
         """Queue a render; poll GET /jobs/{id} or follow /jobs/{id}/events."""
         return view(submit(body, key), request)
+
+    @app.post("/uploads", status_code=201, response_model=UploadView, openapi_extra=FORM_SCHEMA)
+    async def upload(request: Request, key: str = Depends(owner)) -> UploadView:
+        """Upload a portrait photo, a background image or a narration audio file (multipart: kind, file).
+
+        Checked by content, not by name. Use the answer's id as the request's background_image, portrait_image
+        or narration_audio. 413 past the size or pixel limit, 415 for a file of the wrong type, 422 for audio
+        that is too long or a broken file.
+        """
+        return await receive_upload(request, uploads, key, max_bytes=settings.max_upload_bytes,
+                                    max_pixels=settings.max_image_pixels,
+                                    max_audio_seconds=settings.max_audio_seconds)
 
     @app.get("/jobs", response_model=JobPage)
     def list_jobs(request: Request, offset: int = Query(0, ge=0), limit: int = Query(20, ge=1, le=100),

@@ -26,10 +26,21 @@ class Settings(BaseSettings):
     max_queued_per_key: int = Field(10, ge=1, description="queued + running jobs allowed per API key")
     retention_hours: float = Field(72.0, gt=0, description="finished jobs and their files are deleted after this")
     sync_timeout_s: float = Field(600.0, gt=0, description="longest wait of POST /generate-advanced-video")
+    max_upload_mb: float = Field(20.0, gt=0, description="largest upload (photo or audio file), megabytes")
+    max_image_pixels: int = Field(40_000_000, ge=1, description="largest uploaded image, width x height")
+    max_audio_seconds: float = Field(120.0, gt=0, description="longest uploaded narration audio, seconds")
 
     @property
     def videos_dir(self) -> Path:
         return self.data_dir / "videos"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1_000_000)
 
     @property
     def database(self) -> Path:

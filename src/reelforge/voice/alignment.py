@@ -79,9 +79,28 @@ def _snap(boundary: float, envelope: np.ndarray, low: float, high: float) -> flo
     return (quietest + 0.5) * HOP_S
 
 
+def silent_gaps(envelope: np.ndarray, low: float, high: float, threshold_ratio: float = 0.06,
+                min_length_s: float = 0.08) -> list[tuple[float, float]]:
+    """Pauses inside the voiced span: runs quieter than a fraction of the peak lasting at least min_length_s."""
+    quiet = envelope < envelope.max() * threshold_ratio
+    gaps, run_start = [], None
+    for index in range(int(low / HOP_S), min(int(high / HOP_S), len(envelope))):
+        if quiet[index] and run_start is None:
+            run_start = index
+        elif not quiet[index] and run_start is not None:
+            if (index - run_start) * HOP_S >= min_length_s:
+                gaps.append((run_start * HOP_S, index * HOP_S))
+            run_start = None
+    return gaps
+
+
 def align_sentence(words: list[str], phonemes: list[str], audio: np.ndarray,
                    sample_rate: int) -> tuple[list[Timed], list[Timed]]:
-    """Word and phoneme timings (seconds from the sentence audio's start) for one synthesized sentence."""
+    """Word and phoneme timings (seconds from the sentence audio's start) for one synthesized sentence.
+
+    Where the sentence has as many audible pauses as pause marks (commas...), each stretch between pauses is
+    aligned on its own, so words after a pause start where their sound starts.
+    """
     envelope = energy_envelope(audio, sample_rate)
     start, end = voiced_span(envelope)
     groups = split_words(phonemes)
@@ -90,27 +109,57 @@ def align_sentence(words: list[str], phonemes: list[str], audio: np.ndarray,
         groups = [list(word) for word in words]
     weights = [[phoneme_weight(s) if s.isalpha() or s in _PAUSES or s == "ː" else 0.0 for s in group]
                for group in groups]
-    # A pause symbol after a word belongs to the gap before the next word.
-    total = sum(sum(w) for w in weights) or 1.0
-    scale = (end - start) / total
-
+    breaks = [i + 1 for i, group in enumerate(groups[:-1]) if any(_PAUSES.get(s, 0) > 1 for s in group)]
+    gaps = silent_gaps(envelope, start, end)
+    spans = [(start, end)]
+    if breaks and len(gaps) == len(breaks):
+        edges = [start, *[t for gap in gaps for t in gap], end]
+        spans = list(zip(edges[::2], edges[1::2]))
+        for index in breaks:  # the pause is the gap itself, not time inside the word before it
+            weights[index - 1] = [0.0 if s in _PAUSES else w for s, w in zip(groups[index - 1], weights[index - 1])]
+    else:
+        breaks = []
     word_times: list[Timed] = []
     phoneme_times: list[Timed] = []
+    for (low, high), first, last in zip(spans, [0, *breaks], [*breaks, len(words)]):
+        chunk_words, chunk_phonemes = _layout(words[first:last], groups[first:last], weights[first:last], low, high)
+        snapped = _snap_word_boundaries(chunk_words, envelope, low, high)
+        word_times += snapped
+        phoneme_times += [phoneme for before, after, spoken in zip(chunk_words, snapped, chunk_phonemes)
+                          for phoneme in _refit(spoken, before, after)]
+    return word_times, phoneme_times
+
+
+def _layout(words: list[str], groups: list[list[str]], weights: list[list[float]], start: float,
+            end: float) -> tuple[list[Timed], list[list[Timed]]]:
+    """Spread the span over the words' phonemes by weight; a pause mark's weight is silence before the next."""
+    total = sum(sum(w) for w in weights) or 1.0
+    scale = (end - start) / total
+    word_times: list[Timed] = []
+    word_phonemes: list[list[Timed]] = []
     clock = start
     for word, group, group_weights in zip(words, groups, weights):
         word_start = clock
         spoken_end = clock
+        spoken: list[Timed] = []
         for symbol, weight in zip(group, group_weights):
             if weight == 0.0:
                 continue
             length = weight * scale
             if symbol not in _PAUSES:
-                phoneme_times.append(Timed(symbol, clock, clock + length))
+                spoken.append(Timed(symbol, clock, clock + length))
                 spoken_end = clock + length
             clock += length
         word_times.append(Timed(word, word_start, spoken_end))
+        word_phonemes.append(spoken)
+    return word_times, word_phonemes
 
-    return _snap_word_boundaries(word_times, envelope, start, end), phoneme_times
+
+def _refit(phonemes: list[Timed], before: Timed, after: Timed) -> list[Timed]:
+    """Stretch a word's phonemes from its first estimate onto its snapped span."""
+    scale = (after.end - after.start) / max(before.end - before.start, 1e-9)
+    return [Timed(p.text, after.start + (p.start - before.start) * scale, after.start + (p.end - before.start) * scale)
+            for p in phonemes]
 
 
 def _snap_word_boundaries(words: list[Timed], envelope: np.ndarray, low: float, high: float) -> list[Timed]:

@@ -1,0 +1,217 @@
+"""A user's portrait photo as a talking character: its MediaPipe landmarks moved by the controls, the photo warped.
+
+Once per render: the photo is styled, framed (face in the upper middle), its landmarks found, and a Delaunay
+mesh of the landmarks plus a ring of fixed anchors is rasterised into per-pixel barycentric weights over the
+face box (at half resolution). Per frame: the controls move the landmarks (jaw and lower lip down, corners
+out or in, lids down, brows up, irises across), the mesh turns those moves into a dense displacement field,
+one cv2.remap warps the face box, a dark inner mouth with a hint of teeth is painted into the opened lips,
+and one cv2.warpAffine moves head and upper body together (turn, nod, tilt, breathing).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import skia
+from scipy.spatial import Delaunay
+
+from reelforge.camera import REST_SIZE, View
+from reelforge.character.landmarks import FIELD, face_landmarks
+from reelforge.character.paint import ColorMap, draw_eyelid, draw_inner_mouth
+from reelforge.character.rig import LANDMARKS, REGIONS, FaceControls
+from reelforge.errors import RequestError
+from reelforge.look.mood import grade_mood
+from reelforge.look.styles import Style
+from reelforge.request import Emotion
+
+FACE_HEIGHT = 0.3  # forehead-to-chin as a fraction of the frame height
+FACE_Y = 0.4  # where the face centre sits, as a fraction of the frame height
+OVERSCAN = 1.06  # slight zoom so head motion never shows past the photo's edge
+GRID = 4  # the displacement field is computed every GRID pixels and upsampled
+
+
+def load_portrait(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise RequestError(FIELD, f"cannot read {path} as an image (JPEG, PNG, WebP...)")
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def frame_photo(image: np.ndarray, points: np.ndarray, frame_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Scale and place a photo so it covers the frame with the face big and in the upper middle."""
+    width, height = frame_size
+    face_height = float(np.linalg.norm(points[LANDMARKS["forehead"]] - points[LANDMARKS["chin"]]))
+    scale = max(FACE_HEIGHT * height / max(face_height, 1.0), width / image.shape[1], height / image.shape[0])
+    centre = (points[LANDMARKS["forehead"]] + points[LANDMARKS["chin"]]) / 2 * scale
+    left = min(max(centre[0] - width / 2, 0.0), image.shape[1] * scale - width)
+    top = min(max(centre[1] - FACE_Y * height, 0.0), image.shape[0] * scale - height)
+    matrix = np.array([[scale, 0, -left], [0, scale, -top]], np.float32)
+    framed = cv2.warpAffine(image, matrix, frame_size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT101)
+    return framed, points * scale - np.array([left, top], np.float32)
+
+
+class FaceMesh:
+    """Barycentric weights of a triangulated landmark mesh over a box, to turn point moves into a dense field."""
+
+    def __init__(self, points: np.ndarray, box: tuple[int, int, int, int]):
+        x0, y0, x1, y1 = box
+        ring = [(x, y) for x in np.linspace(x0, x1, 9) for y in (y0, y1)] + \
+               [(x, y) for y in np.linspace(y0, y1, 9)[1:-1] for x in (x0, x1)]
+        self.anchors = len(ring)
+        mesh = Delaunay(np.vstack([points, np.asarray(ring, np.float32)]))
+        xs, ys = np.meshgrid(np.arange(x0, x1, GRID, dtype=np.float32), np.arange(y0, y1, GRID, dtype=np.float32))
+        grid = np.column_stack([xs.ravel(), ys.ravel()])
+        simplex = mesh.find_simplex(grid)
+        inside = simplex >= 0
+        transform = mesh.transform[simplex[inside]]
+        partial = np.einsum("nij,nj->ni", transform[:, :2], grid[inside] - transform[:, 2])
+        self.weights = np.column_stack([partial, 1.0 - partial.sum(1)]).astype(np.float32)
+        self.vertices = mesh.simplices[simplex[inside]]
+        self.inside = inside
+        self.shape = xs.shape
+        self.box = box
+        self.pixels = np.meshgrid(np.arange(x0, x1, dtype=np.float32), np.arange(y0, y1, dtype=np.float32))
+
+    def field(self, moves: np.ndarray) -> np.ndarray:
+        """Dense (h, w, 2) displacement at full resolution over the box, from per-landmark moves."""
+        moves = np.vstack([moves, np.zeros((self.anchors, 2), np.float32)])
+        dense = np.zeros((self.inside.size, 2), np.float32)
+        dense[self.inside] = np.einsum("nk,nkc->nc", self.weights, moves[self.vertices])
+        x0, y0, x1, y1 = self.box
+        return cv2.resize(dense.reshape(*self.shape, 2), (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+
+
+class PortraitCharacter:
+    """A photo that speaks: ``draw(frame, controls)`` fills a frame with the animated portrait."""
+
+    def __init__(self, path: Path, frame_size: tuple[int, int], style: Style, emotion: Emotion,
+                 color_map: ColorMap):
+        photo = load_portrait(path)
+        points = face_landmarks(photo)
+        framed, self.points = frame_photo(photo, points, frame_size)
+        self.source = style.paint(grade_mood(framed, emotion), None)
+        self.frame_size = frame_size
+        p = self.points
+        self.eyes = float(np.linalg.norm(p[LANDMARKS["left_iris"]] - p[LANDMARKS["right_iris"]]))
+        up = p[LANDMARKS["forehead"]] - p[LANDMARKS["chin"]]
+        self.up = up / max(np.linalg.norm(up), 1e-6)
+        self.right = np.array([-self.up[1], self.up[0]], np.float32)
+        if self.right[0] < 0:
+            self.right = -self.right
+        self.mouth = (p[LANDMARKS["mouth_left"]] + p[LANDMARKS["mouth_right"]]) / 2
+        self.neck = p[LANDMARKS["chin"]] - self.up * 0.5 * self.eyes
+        self.cavity, self.teeth = color_map([(84, 30, 36), (232, 226, 214)])
+        lo, hi = p.min(0), p.max(0)
+        margin = (hi - lo) * np.array([0.15, 0.2])
+        width, height = frame_size
+        box = (int(max(lo[0] - margin[0], 0)), int(max(lo[1] - margin[1], 0)),
+               int(min(hi[0] + margin[0], width)), int(min(hi[1] + margin[1] * 1.4, height)))
+        self.mesh = FaceMesh(p, box)
+        self.lid_skin = {side: self._skin_above(side) for side in ("left", "right")}
+
+    def _skin_above(self, side: str) -> tuple[int, int, int]:
+        """The colour of the eyelid skin just above an eye's upper contour (median, so lashes don't count)."""
+        contour = self.points[REGIONS[f"{side}_lid_upper"]]
+        samples = [self.source[int(y), int(x)] for px, py in contour[1:-1]
+                   for x, y in [(px, py) - self.up * self.eyes * k for k in (0.2, 0.25, 0.3)]
+                   if 0 <= int(y) < self.source.shape[0] and 0 <= int(x) < self.source.shape[1]]
+        return tuple(int(v) for v in np.median(np.asarray(samples), axis=0)) if samples else (200, 160, 140)
+
+    def moves(self, c: FaceControls) -> np.ndarray:
+        """How far (pixels) each landmark moves for these controls."""
+        p, moves, eyes = self.points, np.zeros_like(self.points), self.eyes
+        down, right = -self.up, self.right
+        rel = p - self.mouth
+        across, below = rel @ right, rel @ down
+        jaw_half = float(np.linalg.norm(p[LANDMARKS["jaw_left"]] - p[LANDMARKS["jaw_right"]])) / 2
+        mouth_half = float(np.linalg.norm(p[LANDMARKS["mouth_left"]] - p[LANDMARKS["mouth_right"]])) / 2
+        chin_below = float((p[LANDMARKS["chin"]] - self.mouth) @ down)
+
+        opening = max(c.jaw_open, 0.0) * (1.0 - min(c.lip_press, 1.0)) * 0.3 * eyes
+        lateral = np.clip(1.0 - (across / (jaw_half * 1.1)) ** 2, 0.0, 1.0)
+        lower_face = np.clip(below / (0.25 * chin_below), 0.0, 1.0) * lateral
+        moves += np.outer(lower_face * opening, down)
+        lower_lip = REGIONS["lower_lip_inner"][1:-1] + REGIONS["lower_lip_outer"][1:-1]
+        moves[lower_lip] = np.outer(np.full(len(lower_lip), opening), down)
+        upper_lip = REGIONS["upper_lip_inner"][1:-1] + REGIONS["upper_lip_outer"][1:-1]
+        moves[upper_lip] -= 0.12 * opening * down
+        lips = sorted(set(sum((REGIONS[k] for k in REGIONS if "lip" in k), [])))
+        side = np.clip(across[lips] / max(mouth_half, 1e-6), -1.2, 1.2)
+        moves[lips] += np.outer(side * (0.16 * c.mouth_wide + 0.08 * c.smile) * mouth_half, right)
+        moves[lips] -= np.outer(np.abs(side) ** 2 * c.smile * 0.12 * eyes, down)
+        moves[REGIONS["lower_lip_outer"][1:-1]] -= 0.04 * c.lip_tuck * eyes * down  # F/V: lower lip tucks up
+
+        for side_name, lid in (("left", c.lid_left), ("right", c.lid_right)):
+            upper, lower = REGIONS[f"{side_name}_lid_upper"], REGIONS[f"{side_name}_lid_lower"]
+            gap = (p[lower] - p[upper]) @ down
+            moves[upper] -= np.outer(gap * 0.18 * c.eye_wide, down)  # a closing lid is painted, see _paint_lid
+            moves[REGIONS[f"{side_name}_iris"]] += c.gaze_x * 0.09 * eyes * right + c.gaze_y * 0.05 * eyes * down
+            moves[REGIONS[f"{side_name}_brow"]] -= (0.11 * (c.brow_left if side_name == "left" else c.brow_right)
+                                                   + 0.01 * c.micro) * eyes * down
+            inward = right if side_name == "left" else -right
+            moves[REGIONS[f"{side_name}_brow_inner"]] += c.brow_furrow * eyes * (0.05 * down + 0.04 * inward)
+        return moves
+
+    def _head_matrix(self, c: FaceControls, view: View | None) -> np.ndarray:
+        """Frame <- rest: turn, nod and tilt about the neck, breathing, the overscan and the camera's zoom."""
+        zoom = OVERSCAN * (REST_SIZE / view.size if view is not None else 1.0)
+        width, height = self.frame_size
+        pivot = (float(self.neck[0]), float(self.neck[1]))
+        matrix = cv2.getRotationMatrix2D(pivot, math.degrees(c.head_roll), 1.0)
+        matrix[:, 2] += np.array([math.sin(c.head_yaw) * 0.7, math.sin(c.head_pitch) * 0.6 - 0.012 * c.breath]) \
+            * self.eyes
+        centre = np.array([width / 2, height * FACE_Y])
+        scaled = np.vstack([matrix, [0, 0, 1]])
+        zoom_about = np.array([[zoom, 0, centre[0] * (1 - zoom)], [0, zoom, centre[1] * (1 - zoom)], [0, 0, 1]])
+        if view is not None:
+            zoom_about[0, 2] += (0.5 - view.u) * width / view.size
+            zoom_about[1, 2] += (0.5 - view.v) * height / view.size
+        return (zoom_about @ scaled)[:2]
+
+    def draw(self, frame: np.ndarray, c: FaceControls, view: View | None = None) -> None:
+        """Fill an RGB frame (of the frame size) with the portrait posed by the controls."""
+        x0, y0, x1, y1 = self.mesh.box
+        moves = self.moves(c)
+        field = self.mesh.field(moves)
+        xs, ys = self.mesh.pixels
+        posed = self.source.copy()
+        posed[y0:y1, x0:x1] = cv2.remap(self.source, xs - field[..., 0], ys - field[..., 1], cv2.INTER_LINEAR,
+                                        borderMode=cv2.BORDER_REFLECT101)
+        upper_index, lower_index = REGIONS["upper_lip_inner"], REGIONS["lower_lip_inner"]
+        # the photo's own mouth (teeth, if it smiles) stays with the upper lip; the new gap below it is painted
+        upper = self.points[lower_index] + moves[upper_index]
+        lower = self.points[lower_index] + moves[lower_index]
+        if float(np.max((lower - upper) @ -self.up)) > 1.0:
+            rest_gap = float(np.max((self.points[lower_index] - self.points[upper_index]) @ -self.up))
+            self._paint_mouth(posed, upper, lower, teeth=rest_gap < 0.05 * self.eyes)
+        for side, lid in (("left", c.lid_left), ("right", c.lid_right)):
+            if lid > 0.04:
+                self._paint_lid(posed, side, min(lid, 1.0), moves)
+        cv2.warpAffine(posed, self._head_matrix(c, view), self.frame_size, dst=frame, flags=cv2.INTER_LINEAR,
+                       borderMode=cv2.BORDER_REFLECT101)
+
+    def _paint_lid(self, image: np.ndarray, side: str, lid: float, moves: np.ndarray) -> None:
+        """Close an eye by painting its lid: skin from the upper contour down to where the lid has come."""
+        upper = self.points[REGIONS[f"{side}_lid_upper"]] + moves[REGIONS[f"{side}_lid_upper"]]
+        lower = self.points[REGIONS[f"{side}_lid_lower"]]
+        closed = upper + (lower - upper) * lid
+        lo = np.floor(np.minimum(upper.min(0), closed.min(0)) - 0.15 * self.eyes).astype(int)
+        hi = np.ceil(np.maximum(lower.max(0), closed.max(0)) + 0.15 * self.eyes).astype(int)
+        lo, hi = np.maximum(lo, 0), np.minimum(hi, [image.shape[1], image.shape[0]])
+        patch = cv2.cvtColor(image[lo[1] : hi[1], lo[0] : hi[0]], cv2.COLOR_RGB2RGBA)
+        surface = skia.Surface(patch, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
+        draw_eyelid(surface.getCanvas(), upper - lo, closed - lo, self.lid_skin[side], 0.018 * self.eyes)
+        image[lo[1] : hi[1], lo[0] : hi[0]] = patch[:, :, :3]
+
+    def _paint_mouth(self, image: np.ndarray, upper: np.ndarray, lower: np.ndarray, teeth: bool) -> None:
+        lo = np.floor(np.minimum(upper.min(0), lower.min(0))).astype(int) - 2
+        hi = np.ceil(np.maximum(upper.max(0), lower.max(0))).astype(int) + 2
+        lo, hi = np.maximum(lo, 0), np.minimum(hi, [image.shape[1], image.shape[0]])
+        patch = cv2.cvtColor(image[lo[1] : hi[1], lo[0] : hi[0]], cv2.COLOR_RGB2RGBA)
+        surface = skia.Surface(patch, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
+        draw_inner_mouth(surface.getCanvas(), upper - lo, lower - lo, 0.1 * self.eyes if teeth else 0.0,
+                         self.cavity, self.teeth)
+        image[lo[1] : hi[1], lo[0] : hi[0]] = patch[:, :, :3]

@@ -1,0 +1,100 @@
+"""Character and hybrid renders, measured on the decoded video: lips move with the voice, the mouth shuts in
+pauses, the background moves under a standing character, and the emotion is reported."""
+
+import av
+import numpy as np
+import pytest
+
+from conftest import decode_frames, probe
+from reelforge.character.stage import placement
+from reelforge.presets import preset_for
+from reelforge.request import Aspect, Quality
+
+SCRIPT = "Hello there. We waited all day for the boats to come back. Then, at last, they arrived."
+
+
+def audio_loudness_per_frame(path, fps: float, frames: int) -> np.ndarray:
+    """RMS of the decoded audio track over each video frame's time."""
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        rate = stream.sample_rate
+        samples = np.concatenate([frame.to_ndarray().mean(axis=0) for frame in container.decode(audio=0)])
+    hop = rate / fps
+    return np.array([np.sqrt(np.mean(samples[int(i * hop) : int((i + 1) * hop)] ** 2) + 1e-12)
+                     for i in range(frames)])
+
+
+def mouth_opening(frame: np.ndarray, size: tuple[int, int]) -> int:
+    """Dark pixels (the open mouth) in the lower face: far darker than the face around them."""
+    x, y, unit = placement(size, inset=False)
+    box = frame[int(y + 0.42 * unit) : int(y + 1.0 * unit), int(x - 0.4 * unit) : int(x + 0.4 * unit)]
+    luma = box @ np.array([0.299, 0.587, 0.114])
+    return int((luma < 0.55 * np.median(luma)).sum())
+
+
+@pytest.fixture(scope="module")
+def talking(render_cache):
+    # no music or effects: the audio track is the voice the lips are measured against
+    return render_cache(text=SCRIPT, is_custom=True, video_type="character", character_type="person",
+                        emotion="neutral", duration=7, captions=False, seed=2, music=False, sound_effects=False)
+
+
+def test_character_video_plays_with_sound(talking):
+    result, path = talking
+    info = probe(path)
+    preset = preset_for(Quality.speed, Aspect.portrait)
+    assert (info["width"], info["height"], info["fps"]) == (preset.width, preset.height, preset.fps)
+    assert info["audio_codec"] == "aac"
+    assert info["frames"] == result.frame_count
+    assert result.emotion == "neutral" and result.emotion_reason == "requested"
+
+
+def test_mouth_opening_follows_the_voice_and_shuts_in_pauses(talking):
+    result, path = talking
+    size = preset_for(Quality.speed, Aspect.portrait).size
+    opening = np.array([mouth_opening(frame, size) for frame in decode_frames(path)], float)
+    loudness = audio_loudness_per_frame(path, result.fps, len(opening))
+    assert np.corrcoef(opening, loudness)[0, 1] >= 0.5
+    silent = loudness < 0.05 * np.percentile(loudness, 95)
+    paused = silent & np.roll(silent, 2) & np.roll(silent, 4)  # well inside a pause
+    assert paused.sum() >= 6
+    closed = np.percentile(opening, 5)  # the lip line and shading of a shut mouth
+    assert opening[paused].max() <= closed + 0.1 * (opening.max() - closed)
+
+
+@pytest.fixture(scope="module")
+def hybrid(render_cache):
+    return render_cache(text="The boats came back at sunset over the ocean.", is_custom=True, video_type="hybrid",
+                        character_type="person", camera_movement="pan_left", duration=3, captions=False, seed=4)
+
+
+def regions(size):
+    """Boxes of the hybrid frame: background away from the character, its chest and its head."""
+    x, y, unit = placement(size, inset=True)
+    height, width = size[1], size[0]
+    background = np.ones((height, width), bool)
+    background[int(y - 1.9 * unit) :, int(x - 2.2 * unit) : int(x + 2.2 * unit)] = False
+    chest = (slice(int(y + 1.7 * unit), int(y + 2.4 * unit)), slice(int(x - 0.9 * unit), int(x + 0.9 * unit)))
+    head = (slice(int(y - 1.2 * unit), int(y + 1.0 * unit)), slice(int(x - 1.0 * unit), int(x + 1.0 * unit)))
+    return background, chest, head
+
+
+def first_last_difference(path, box) -> float:
+    frames = decode_frames(path)
+    return float(np.abs(frames[0].astype(int) - frames[-1].astype(int))[box].mean())
+
+
+def test_background_moves_under_a_standing_character(hybrid):
+    result, path = hybrid
+    background, chest, _ = regions(result.size)
+    assert first_last_difference(path, background) > 12
+    assert first_last_difference(path, chest) < 4
+    assert "VADER" in result.emotion_reason  # emotion left at its default: detected from the narration
+
+
+def test_camera_target_both_moves_the_character_too(render_cache, hybrid):
+    result, path = render_cache(text="The boats came back at sunset over the ocean.", is_custom=True,
+                                video_type="hybrid", character_type="person", camera_movement="pan_left",
+                                camera_target="both", duration=3, captions=False, seed=4)
+    _, _, head = regions(result.size)
+    assert first_last_difference(path, head) > 2 * first_last_difference(hybrid[1], head)
