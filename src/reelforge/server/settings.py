@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -26,6 +27,12 @@ class Settings(BaseSettings):
     max_queued_per_key: int = Field(10, ge=1, description="queued + running jobs allowed per API key")
     retention_hours: float = Field(72.0, gt=0, description="finished jobs and their files are deleted after this")
     sync_timeout_s: float = Field(600.0, gt=0, description="longest wait of POST /generate-advanced-video")
+    segment_seconds: float = Field(10.0, gt=0, description="length of the time segments a video is split into")
+    segment_processes: int = Field(max(1, (os.cpu_count() or 1) // 2), ge=1,
+                                   description="local processes one job's segments render in (1: no split)")
+    broker_url: str | None = Field(None, description="Redis URL: jobs go to Celery workers (`reelforge worker`)")
+    visibility_timeout_s: float = Field(600.0, gt=0, description="a task unacknowledged this long is re-delivered "
+                                        "(its worker is presumed dead); keep it above a segment's render time")
 
     @property
     def videos_dir(self) -> Path:
@@ -34,3 +41,8 @@ class Settings(BaseSettings):
     @property
     def database(self) -> Path:
         return self.data_dir / "jobs.sqlite3"
+
+    @property
+    def segments_dir(self) -> Path:
+        """Plans and segments of distributed jobs (on the filesystem every worker shares)."""
+        return self.data_dir / "segments"
