@@ -32,12 +32,14 @@ def psnr(a, b):
     return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
 
 
-def test_split_cuts_whole_gops_whatever_the_worker_count():
+def test_split_cuts_whole_gops():
     assert split(75, 15, 2.0) == [Segment(0, 0, 30), Segment(1, 30, 60), Segment(2, 60, 75)]
     segments = split(30 * 24, 24, 10.0)  # 30 s balanced: 10 s = 5 GOPs of 48 frames
     assert [(s.start, s.end) for s in segments] == [(0, 240), (240, 480), (480, 720)]
     assert split(40, 24, 10.0) == [Segment(0, 0, 40)]
     assert split(100, 24, 0.1) == [Segment(0, 0, 48), Segment(1, 48, 96), Segment(2, 96, 100)]  # at least a GOP
+    assert split(30 * 24, 24, 10.0, max_segments=2) == [Segment(0, 0, 384), Segment(1, 384, 720)]  # 8 + 7 GOPs
+    assert len(split(30 * 24, 24, 10.0, max_segments=8)) == 3  # never shorter than asked
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,13 @@ Segments run in local processes here (``LocalSegments``) or on Celery workers (j
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -51,14 +53,18 @@ class RenderStopped(Exception):
     """Raised from a progress report to stop a render or one of its segments (cancelled, or its owner is gone)."""
 
 
-def split(frame_count: int, fps: int, seconds: float = SEGMENT_SECONDS) -> list[Segment]:
-    """Cut ``frame_count`` frames into segments of ``seconds`` rounded to whole GOPs (the last one shorter).
+def split(frame_count: int, fps: int, seconds: float = SEGMENT_SECONDS,
+          max_segments: int | None = None) -> list[Segment]:
+    """Cut ``frame_count`` frames into segments of ``seconds`` rounded to whole GOPs (the last one shorter),
+    made longer where needed to give at most ``max_segments``.
 
-    The cut depends on the video and ``seconds`` only, never on how many processes or workers render it, so a
-    segmented render gives the same bytes on one machine or many.
+    The segments' bytes depend on this cut only, not on which process or machine renders each segment.
     """
     gop = max(1, round(GOP_SECONDS * fps))
-    length = max(1, round(seconds / GOP_SECONDS)) * gop
+    gops = max(1, round(seconds / GOP_SECONDS))
+    if max_segments is not None:
+        gops = max(gops, math.ceil(math.ceil(frame_count / gop) / max_segments))
+    length = gops * gop
     return [Segment(index, start, min(start + length, frame_count))
             for index, start in enumerate(range(0, frame_count, length))]
 
@@ -78,40 +84,43 @@ def join_segments(plan: RenderPlan, segments: Sequence[Segment], folder: Path, o
     """Join the segments' video packets (no re-encoding) and the plan's soundtrack into one MP4 at ``output``."""
     output = Path(output)
     fps = plan.preset.fps
-    inputs = [av.open(str(segment_path(folder, segment))) for segment in segments]
     fd, tmp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".part.mp4", dir=output.parent)
     os.close(fd)
     try:
-        headers = {bytes(container.streams.video[0].codec_context.extradata) for container in inputs}
-        if len(headers) != 1:
-            raise ValueError("segments were encoded with different H.264 headers (SPS/PPS); they cannot be joined")
-        with av.open(tmp, mode="w", format="mp4", options={"movflags": "+faststart"}) as out:
+        with ExitStack() as opened:
+            inputs = [opened.enter_context(av.open(str(segment_path(folder, segment)))) for segment in segments]
+            if len({bytes(container.streams.video[0].codec_context.extradata) for container in inputs}) != 1:
+                raise ValueError("segments were encoded with different H.264 headers (SPS/PPS); they cannot be joined")
+            out = opened.enter_context(av.open(tmp, mode="w", format="mp4", options={"movflags": "+faststart"}))
             video = out.add_stream_from_template(inputs[0].streams.video[0])
             audio = AudioTrack(out, plan.audio, plan.audio_rate)
             for segment, container in zip(segments, inputs):
-                stream = container.streams.video[0]
-                shift = Fraction(segment.start, fps) / stream.time_base
-                if shift.denominator != 1:
-                    raise ValueError(f"segment {segment.index} does not start on a tick of its time base")
-                count = 0
-                for packet in container.demux(stream):
-                    if packet.dts is None:  # the demuxer's end-of-stream marker
-                        continue
-                    packet.pts += int(shift)
-                    packet.dts += int(shift)
-                    packet.stream = video
-                    out.mux(packet)
-                    count += 1
-                    audio.write_until((segment.start + count) / fps)
-                if count != segment.frames:
-                    raise ValueError(f"segment {segment.index} holds {count} frames, expected {segment.frames}")
+                _copy_packets(container.streams.video[0], segment, fps, out, video, audio)
             audio.finish(plan.frame_count / fps)
         os.replace(tmp, output)
     finally:
-        for container in inputs:
-            container.close()
         Path(tmp).unlink(missing_ok=True)
     return output
+
+
+def _copy_packets(stream: av.video.stream.VideoStream, segment: Segment, fps: int,
+                  out: av.container.OutputContainer, video: av.video.stream.VideoStream, audio: AudioTrack) -> None:
+    """Mux a segment's packets at their place on the timeline, with the soundtrack up to each frame."""
+    shift = Fraction(segment.start, fps) / stream.time_base
+    if shift.denominator != 1:
+        raise ValueError(f"segment {segment.index} does not start on a tick of its time base")
+    count = 0
+    for packet in stream.container.demux(stream):
+        if packet.dts is None:  # the demuxer's end-of-stream marker
+            continue
+        packet.pts += int(shift)
+        packet.dts += int(shift)
+        packet.stream = video
+        out.mux(packet)
+        count += 1
+        audio.write_until((segment.start + count) / fps)
+    if count != segment.frames:
+        raise ValueError(f"segment {segment.index} holds {count} frames, expected {segment.frames}")
 
 
 _worker_state: tuple = ()  # (frames done per segment, stop event, parent pid), set in each local segment process
@@ -135,10 +144,12 @@ def _render_in_process(plan: RenderPlan, segment: Segment, folder: Path, poster:
 
 
 class LocalSegments:
-    """Writes a plan's video as segments rendered by up to ``processes`` local processes at once, then joined.
+    """Writes a plan's video as segments rendered by ``processes`` local processes at once, then joined.
 
-    Used as ``pipeline.render(..., write_frames=LocalSegments(processes))``. A video of one segment (or with
-    one process) is encoded in one piece, exactly as without it.
+    Used as ``pipeline.render(..., write_frames=LocalSegments(processes))``. There is one segment per process
+    (at least ``seconds`` long each): on few cores, equal shares keep every core busy to the end, and each
+    segment has a fixed cost (a process, its first scene, the encoder's start). A video of one segment (or
+    with one process) is encoded in one piece, exactly as without it.
     """
 
     def __init__(self, processes: int, seconds: float = SEGMENT_SECONDS):
@@ -146,15 +157,15 @@ class LocalSegments:
 
     def __call__(self, plan: RenderPlan, output: Path, progress: ProgressCallback | None = None,
                  poster: Path | None = None) -> Path:
-        segments = split(plan.frame_count, plan.preset.fps, self.seconds)
-        if len(segments) < 2 or self.processes < 2:
+        segments = split(plan.frame_count, plan.preset.fps, self.seconds, self.processes)
+        if len(segments) < 2:
             return encode_frames(plan, output, progress=progress, poster=poster)
         context = multiprocessing.get_context("spawn")
         done = context.Array("i", len(segments), lock=False)
         stop = context.Event()
         with tempfile.TemporaryDirectory(prefix="reelforge-segments-") as folder:
-            with ProcessPoolExecutor(min(self.processes, len(segments)), mp_context=context, initializer=_init_segment_process,
-                                     initargs=(done, stop, os.getpid())) as pool:
+            with ProcessPoolExecutor(len(segments), mp_context=context,
+                                     initializer=_init_segment_process, initargs=(done, stop, os.getpid())) as pool:
                 futures = [pool.submit(_render_in_process, plan, segment, Path(folder), poster)
                            for segment in segments]
                 pending = set(futures)

@@ -88,7 +88,7 @@ def workers(settings):
         process.wait()
 
 
-def _finish(client, job_id, on_poll=lambda job: None, timeout=120):
+def _finish(client, job_id, timeout=120):
     """Poll GET /jobs/{id} until the job ends; returns every distinct (state, stage, progress) seen and the job."""
     seen = []
     deadline = time.monotonic() + timeout
@@ -99,7 +99,6 @@ def _finish(client, job_id, on_poll=lambda job: None, timeout=120):
         if job["state"] in ("succeeded", "failed", "cancelled"):
             return seen, job
         assert time.monotonic() < deadline, seen[-3:]
-        on_poll(job)
         time.sleep(0.1)
 
 
@@ -129,23 +128,23 @@ def test_workers_render_a_job_in_segments_that_equal_the_local_renders(settings,
     assert not (settings.segments_dir / job_id).exists()  # the segments are gone once joined
 
     request = VideoRequest(**body)
-    local = render(request, tmp_path / "local.mp4", write_frames=LocalSegments(2, SEGMENT_SECONDS))
+    local = render(request, tmp_path / "local.mp4", write_frames=LocalSegments(3, SEGMENT_SECONDS))
     single = render(request, tmp_path / "single.mp4")
     distributed, by_processes, by_one = decode_yuv(video), decode_yuv(local.output), decode_yuv(single.output)
-    assert all(np.array_equal(a, b) for a, b in zip(distributed, by_processes))  # same bytes, any worker count
+    assert all(np.array_equal(a, b) for a, b in zip(distributed, by_processes))  # one cut, one picture, anywhere
     assert all(np.array_equal(a, b) for a, b in zip(distributed[:30], by_one[:30]))
     assert min(psnr(a, b) for a, b in zip(distributed[30:], by_one[30:])) >= MIN_PSNR_DB
     assert np.array_equal(decode_audio(video), decode_audio(single.output))
 
 
-def test_a_worker_killed_mid_job_does_not_lose_the_job(settings, workers):
+def test_a_worker_killed_mid_job_does_not_lose_the_job_nor_does_a_server_restart(settings, workers):
     body = {"text": "Rain falls over the dark city. The streets shine.", "is_custom": True, "quality": "speed",
             "duration": 8, "seed": 9}
     control = configure(settings).control
     killed = []
 
     def kill_a_worker_inside_a_segment(job):
-        if killed or job["stage"] != "frames":
+        if job["stage"] != "frames":
             return
         for name, tasks in (control.inspect(timeout=0.5).active() or {}).items():
             if any(task["name"] == "reelforge.segment" for task in tasks) and name in workers:
@@ -155,8 +154,13 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job(settings, workers):
 
     with TestClient(create_app(settings)) as client:
         job_id = client.post("/jobs", json=body).json()["id"]
-        _, job = _finish(client, job_id, kill_a_worker_inside_a_segment)
-    assert killed, "no worker was caught inside a segment"
+        deadline = time.monotonic() + 60
+        while not killed:
+            assert time.monotonic() < deadline, "no worker was caught inside a segment"
+            kill_a_worker_inside_a_segment(client.get(f"/jobs/{job_id}").json())
+            time.sleep(0.1)
+    with TestClient(create_app(settings)) as client:  # a new server follows the job the first one submitted
+        _, job = _finish(client, job_id)
     assert workers[killed[0]].wait(5) == -signal.SIGKILL
     assert job["state"] == "succeeded", job["error"]
     assert job["attempts"] == 1  # re-delivered by the broker, not re-run from the start by the server

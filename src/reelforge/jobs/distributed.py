@@ -72,13 +72,14 @@ app.conf.update(
 def configure(settings: Settings) -> Celery:
     """Point the Celery app at the settings' Redis (broker and result backend) and shared data dir."""
     timeout = settings.visibility_timeout_s
+    sweep = max(1, min(10, round(timeout / 10)))
     app.conf.update(
         broker_url=settings.broker_url,
         result_backend=settings.broker_url,
-        # Look for abandoned tasks about ten times per timeout, so a dead worker's task moves on promptly.
-        broker_transport_options={"visibility_timeout": timeout,
-                                  "unacked_restore_interval": max(1, min(10, round(timeout / 10))),
-                                  "unacked_restore_throttle": 1},
+        # Look for abandoned tasks about ten times per timeout, so a dead worker's task moves on promptly; the
+        # sweep's lock expires by the next sweep, so a worker killed while holding it does not stall recovery.
+        broker_transport_options={"visibility_timeout": timeout, "unacked_restore_interval": sweep,
+                                  "unacked_restore_throttle": 1, "unacked_mutex_expire": sweep},
         reelforge_data_dir=str(Path(settings.data_dir).resolve()),
     )
     return app
