@@ -168,6 +168,26 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job_nor_does_a_server_restart
     assert info["frames"] == 120 and info["duration"] == pytest.approx(8.0, abs=0.07)
 
 
+def test_cancel_stops_the_workers_and_leaves_no_file(settings, workers):
+    body = {"text": "Waves roll onto the quiet shore at dawn.", "is_custom": True, "quality": "speed",
+            "duration": 10, "seed": 2}
+    control = configure(settings).control
+    with TestClient(create_app(settings)) as client:
+        job_id = client.post("/jobs", json=body).json()["id"]
+        deadline = time.monotonic() + 60
+        while client.get(f"/jobs/{job_id}").json()["stage"] != "frames":
+            assert time.monotonic() < deadline, "the job never reached its frames"
+            time.sleep(0.1)
+        assert client.delete(f"/jobs/{job_id}").status_code == 200
+        seen, job = _finish(client, job_id, timeout=5)
+    assert job["state"] == "cancelled"
+    deadline = time.monotonic() + 5  # the workers stop at their next frame report and clean up
+    while any(tasks for tasks in (control.inspect(timeout=0.5).active() or {}).values()):
+        assert time.monotonic() < deadline, "a worker is still rendering the cancelled job"
+    leftovers = [p.name for p in settings.videos_dir.iterdir() if job_id in p.name]
+    assert leftovers == [] and not (settings.segments_dir / job_id).exists()
+
+
 def test_worker_without_a_broker_is_a_one_line_error(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "REELFORGE_BROKER_URL"}
     done = subprocess.run([sys.executable, "-m", "reelforge.cli", "worker", "--data-dir", str(tmp_path)], env=env,

@@ -139,7 +139,7 @@ class JobBoard:
 
     def stopped(self, job_id: str) -> bool:
         """The job was cancelled or has failed: its remaining tasks have nothing to do."""
-        return bool(self.redis.hexists(self._key(job_id), "cancel") or self.redis.hexists(self._key(job_id), "error"))
+        return any(self.redis.hmget(self._key(job_id), "cancel", "error"))
 
 
 def board_progress(fields: dict[str, str]) -> tuple[str, float]:
@@ -202,15 +202,13 @@ def _run(job_id: str, work: Callable[[JobBoard], None]) -> None:
         work(board)
     except (Retry, Ignore):
         raise
-    except RenderStopped:
-        shutil.rmtree(_work_dir(job_id), ignore_errors=True)
-        remove_outputs(_videos_dir(), job_id)
-        raise Ignore() from None
-    except ReelforgeError as error:
-        board.fail(job_id, str(error))
-        raise
-    except Exception as error:  # reported on the job, never lost
-        board.fail(job_id, f"internal error: {type(error).__name__}: {error}")
+    except Exception as error:
+        if isinstance(error, RenderStopped) or board.stopped(job_id):  # cancelled, or failed elsewhere
+            shutil.rmtree(_work_dir(job_id), ignore_errors=True)
+            remove_outputs(_videos_dir(), job_id)
+            raise Ignore() from None
+        board.fail(job_id, str(error) if isinstance(error, ReelforgeError)
+                   else f"internal error: {type(error).__name__}: {error}")  # reported on the job, never lost
         raise
 
 
