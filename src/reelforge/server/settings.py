@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     retention_hours: float = Field(72.0, gt=0, description="finished jobs and their files are deleted after this")
     sync_timeout_s: float = Field(600.0, gt=0, description="longest wait of POST /generate-advanced-video")
     segment_seconds: float = Field(10.0, gt=0, description="length of the time segments a video is split into")
-    segment_processes: int = Field(max(1, (os.cpu_count() or 1) // 2), ge=1,
+    # One render keeps 2 to 4 cores busy by itself (bench/bench_segments.py): split from 8 cores up.
+    segment_processes: int = Field(max(1, (os.cpu_count() or 1) // 4), ge=1,
                                    description="local processes one job's segments render in (1: no split)")
     broker_url: str | None = Field(None, description="Redis URL: jobs go to Celery workers (`reelforge worker`)")
     visibility_timeout_s: float = Field(600.0, gt=0, description="a task unacknowledged this long is re-delivered "
