@@ -1,10 +1,12 @@
 """Segmented renders: cut on GOPs, rendered in parallel local processes, joined without re-encoding."""
 
+import time
+
 import av
 import numpy as np
 import pytest
 
-from conftest import decode_frames, probe
+from conftest import probe
 from reelforge import VideoRequest, render
 from reelforge.encode import VideoEncoder
 from reelforge.pipeline import prepare
@@ -97,3 +99,26 @@ def test_segments_with_different_encoder_headers_are_refused(tmp_path):
     with pytest.raises(ValueError, match="H.264 headers"):
         join_segments(plan, [Segment(0, 0, 2), Segment(1, 2, 4)], tmp_path, tmp_path / "joined.mp4")
     assert not list(tmp_path.glob("*joined*"))
+
+
+@pytest.mark.slow
+def test_the_embedded_queue_fans_a_job_out_over_local_processes(single_and_segmented, tmp_path):
+    from reelforge.jobs.local import LocalExecutor
+    from reelforge.jobs.store import JobStore
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    executor = LocalExecutor(store, tmp_path / "videos", segment_processes=3, segment_seconds=SEGMENT_SECONDS)
+    executor.start()
+    try:
+        job = store.create(REQUEST.model_dump(mode="json", exclude_none=True))
+        deadline = time.monotonic() + 120
+        while not (job := store.get(job.id)).finished:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        executor.stop()
+    assert job.state == "succeeded", job.error
+    _, segmented = single_and_segmented
+    frames = decode_yuv(tmp_path / "videos" / job.video)
+    assert len(frames) == segmented.frame_count
+    assert all(np.array_equal(a, b) for a, b in zip(frames, decode_yuv(segmented.output)))
