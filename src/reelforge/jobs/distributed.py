@@ -18,7 +18,7 @@ Delivery: a task is acknowledged only when it has finished (acks_late); one whos
 re-queued at once (reject_on_worker_lost); one whose whole worker is gone (killed, machine lost) is delivered
 again by Redis once its visibility timeout passes; a worker takes one task at a time (prefetch 1). Tasks are
 idempotent: the plan, a segment and the video are the same bytes on every run, written under a temporary name
-and renamed, and a redelivered ``prepare`` does not fan out twice.
+and renamed; a redelivered ``prepare`` reuses its plan and does not start the segments again.
 """
 
 from __future__ import annotations
@@ -123,9 +123,12 @@ class JobBoard:
     def segment_progress(self, job_id: str, index: int, frames: int) -> None:
         self._set(job_id, **{f"segment:{index}": frames})
 
-    def claim_fan_out(self, job_id: str) -> bool:
-        """True the first time only: a redelivered ``prepare`` must not start the segments again."""
-        return bool(self.redis.hsetnx(self._key(job_id), "fanned_out", 1))
+    def fanned_out(self, job_id: str) -> bool:
+        """Whether the job's segments were started (a redelivered ``prepare`` must not start them again)."""
+        return bool(self.redis.hexists(self._key(job_id), "fanned_out"))
+
+    def mark_fanned_out(self, job_id: str) -> None:
+        self._set(job_id, fanned_out=1)
 
     def succeed(self, job_id: str, script: str, video: str, timings: dict[str, float]) -> None:
         self._set(job_id, result=json.dumps({"script": script, "video": video, "timings": timings}))
@@ -226,9 +229,10 @@ def prepare_job(job_id: str, request: dict[str, Any], segment_seconds: float) ->
             atomic_write_bytes(folder / PLAN_FILE, pickle.dumps(plan))
         segments = split(plan.frame_count, plan.preset.fps, segment_seconds)
         board.begin_frames(job_id, plan.frame_count, plan.timings)
-        if board.claim_fan_out(job_id):
+        if not board.fanned_out(job_id):  # marked after the start: a crash in between repeats work, never loses it
             spans = [[s.index, s.start, s.end] for s in segments]
             chord(render_job_segment.si(job_id, *span) for span in spans)(join_job.si(job_id, spans))
+            board.mark_fanned_out(job_id)
 
     _run(job_id, work)
 
@@ -256,7 +260,8 @@ def join_job(self, job_id: str, spans: list[list[int]]) -> None:
         segments = [Segment(*span) for span in spans]
         folder = _work_dir(job_id)
         if not all(segment_path(folder, segment).exists() for segment in segments):
-            # A segment delivered twice can complete the chord early; wait for the one still rendering.
+            # The join trusts the files, not the chord's count (a segment re-delivered after its first run reported
+            # could be counted twice): wait for any segment still rendering.
             raise self.retry(countdown=1)
         fields = board.read(job_id)
         timings = json.loads(fields.get("timings", "{}"))
