@@ -41,7 +41,7 @@ from celery.exceptions import Ignore, Retry
 
 from reelforge.encode import atomic_write_bytes
 from reelforge.errors import ReelforgeError
-from reelforge.jobs.local import overall_progress, remove_outputs
+from reelforge.jobs.local import REPORT_EVERY_S, overall_progress, remove_outputs
 from reelforge.jobs.store import RUNNING, Job, JobStore
 from reelforge.pipeline import ProgressCallback, RenderPlan, prepare, write_plan_subtitles
 from reelforge.request import parse_request
@@ -50,7 +50,6 @@ from reelforge.server.settings import Settings
 
 PLAN_FILE = "plan.pickle"
 BOARD_TTL_S = 7 * 24 * 3600
-REPORT_EVERY_S = 0.2
 JOIN_RETRIES = 60
 WAITING = "waiting for a worker"
 
