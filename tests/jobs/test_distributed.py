@@ -46,18 +46,19 @@ def broker(tmp_path_factory):
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
                                "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline and server.poll() is None, "redis-server did not start"
-            time.sleep(0.05)
-    yield url
-    server.kill()
-    server.wait()
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline and server.poll() is None, "redis-server did not start"
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.kill()
+        server.wait()
 
 
 @pytest.fixture
@@ -76,16 +77,17 @@ def workers(settings):
     processes = [subprocess.Popen([sys.executable, "-m", "reelforge.cli", "worker", "--loglevel", "warning"], env=env,
                                   start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for _ in range(2)]
-    running = {f"reelforge-{process.pid}@{socket.gethostname()}": process for process in processes}
-    control = configure(settings).control
-    deadline = time.monotonic() + 60
-    while len({name for reply in control.ping(timeout=0.5) for name in reply}) < 2:
-        assert time.monotonic() < deadline, "the workers did not come up"
-    yield running
-    for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    try:
+        control = configure(settings).control
+        deadline = time.monotonic() + 60
+        while len({name for reply in control.ping(timeout=0.5) for name in reply}) < 2:
+            assert time.monotonic() < deadline, "the workers did not come up"
+        yield {f"reelforge-{process.pid}@{socket.gethostname()}": process for process in processes}
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def _finish(client, job_id, timeout=120):
