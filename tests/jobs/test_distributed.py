@@ -181,7 +181,7 @@ def test_cancel_stops_the_workers_and_leaves_no_file(settings, workers):
             assert time.monotonic() < deadline, "the job never reached its frames"
             time.sleep(0.1)
         assert client.delete(f"/jobs/{job_id}").status_code == 200
-        seen, job = _finish(client, job_id, timeout=5)
+        _, job = _finish(client, job_id, timeout=5)
     assert job["state"] == "cancelled"
     deadline = time.monotonic() + 5  # the workers stop at their next frame report and clean up
     while any(tasks for tasks in (control.inspect(timeout=0.5).active() or {}).values()):
