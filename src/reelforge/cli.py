@@ -123,6 +123,19 @@ def render(
     print(result.output)
 
 
+def _settings(**overrides: Any):  # -> reelforge.server.settings.Settings
+    """The service settings from the environment, with the options given; a bad value is a one-line error."""
+    from pydantic import ValidationError
+
+    from reelforge.server.settings import Settings
+
+    try:
+        return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except ValidationError as error:
+        first = error.errors()[0]
+        _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
@@ -130,21 +143,31 @@ def serve(
     data_dir: Optional[Path] = typer.Option(None, help="Job database and videos (env REELFORGE_DATA_DIR)."),
     workers: Optional[int] = typer.Option(None, help="Render processes at once (env REELFORGE_WORKERS)."),
 ) -> None:
-    """Start the HTTP service (API, jobs, videos) with its embedded job queue."""
+    """Start the HTTP service (API, jobs, videos) with its embedded job queue (or Celery, see `worker`)."""
     import uvicorn
-    from pydantic import ValidationError
 
     from reelforge.server.app import create_app
-    from reelforge.server.settings import Settings
 
-    overrides = {key: value for key, value in {"data_dir": data_dir, "workers": workers}.items() if value is not None}
-    try:
-        settings = Settings(**overrides)
-    except ValidationError as error:
-        first = error.errors()[0]
-        _fail(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    settings = _settings(data_dir=data_dir, workers=workers)
     console.print(f"reelforge serving on http://{host}:{port}  (data in {settings.data_dir.resolve()})")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker(
+    data_dir: Optional[Path] = typer.Option(None, help="The data dir shared with the server (env REELFORGE_DATA_DIR)."),
+    concurrency: int = typer.Option(1, min=1, help="Renders this worker runs at once (each uses about 2 cores)."),
+    loglevel: str = typer.Option("info", help="Celery log level."),
+) -> None:
+    """Start a distributed render worker (Celery) on REELFORGE_BROKER_URL, e.g. redis://127.0.0.1:6379/0."""
+    settings = _settings(data_dir=data_dir)
+    if settings.broker_url is None:
+        _fail("REELFORGE_BROKER_URL: not set; e.g. REELFORGE_BROKER_URL=redis://127.0.0.1:6379/0 reelforge worker")
+    try:
+        from reelforge.jobs.distributed import run_worker
+    except ImportError as error:
+        _fail(f"worker: {error.name} is missing; install reelforge[distributed]")
+    run_worker(settings, concurrency, loglevel)
 
 
 if __name__ == "__main__":

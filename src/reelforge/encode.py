@@ -6,6 +6,10 @@ complete, so an interrupted render never leaves a half-written video under the f
 Same frames, same bytes (reelforge promises identical videos for one seed): x264's macroblock-tree rate
 control reads memory it never wrote, and its VBV buffer model races with frame threads, so both made identical
 frames encode differently run to run. Both are off: rate control is a plain average bitrate (no maxrate/bufsize).
+
+Every encode has the same fixed-length closed GOPs (an IDR every ``gop_seconds``, no scene-cut keyframes, no
+open GOP) and x264's ``stitchable`` headers, so encodes of consecutive frame ranges that start on a GOP are
+independently decodable segments with identical SPS/PPS, joined without re-encoding by ``segments.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 AUDIO_RATE = 48_000
 AUDIO_BITRATE = 160_000
 AAC_FRAME = 1024
+GOP_SECONDS = 2.0  # an IDR frame starts every GOP; segments start on one
 
 
 def rgb_to_i420(rgb: np.ndarray) -> np.ndarray:
@@ -63,6 +68,43 @@ def write_poster(path: Path, rgb: np.ndarray, quality: int = 90) -> None:
     atomic_write_bytes(path, data.tobytes())
 
 
+class AudioTrack:
+    """A whole timeline's mono audio as an AAC stream of ``container``, encoded as the video advances.
+
+    Audio is fed to the encoder in AAC_FRAME-sample chunks from time 0, so the same samples give the same
+    packets whether the video beside them is being encoded or remuxed.
+    """
+
+    def __init__(self, container: av.container.OutputContainer, samples: np.ndarray, rate: int):
+        self.container = container
+        self.samples = resample_mono(samples, rate)
+        self.stream = container.add_stream("aac", rate=AUDIO_RATE)
+        self.stream.layout = "mono"
+        self.stream.bit_rate = AUDIO_BITRATE
+        self.written = 0
+
+    def write_until(self, seconds: float, final: bool = False) -> None:
+        """Encode and mux the audio up to ``seconds`` (whole chunks only, unless ``final``)."""
+        end = int(round(seconds * AUDIO_RATE))
+        while self.written + (0 if final else AAC_FRAME) <= end and self.written < end:
+            chunk = self.samples[self.written : min(self.written + AAC_FRAME, end)]
+            if chunk.size < min(AAC_FRAME, end - self.written):
+                chunk = np.pad(chunk, (0, min(AAC_FRAME, end - self.written) - chunk.size))
+            frame = av.AudioFrame.from_ndarray(chunk[None, :].astype(np.float32), format="flt", layout="mono")
+            frame.sample_rate = AUDIO_RATE
+            frame.pts = self.written
+            frame.time_base = Fraction(1, AUDIO_RATE)
+            for packet in self.stream.encode(frame):
+                self.container.mux(packet)
+            self.written += chunk.size
+
+    def finish(self, seconds: float) -> None:
+        """Write the rest of the audio up to ``seconds`` (padded with silence) and flush the encoder."""
+        self.write_until(seconds, final=True)
+        for packet in self.stream.encode():
+            self.container.mux(packet)
+
+
 class VideoEncoder:
     """An MP4 being written: ``write`` frames in order, then leave the ``with`` block to finish it.
 
@@ -72,15 +114,14 @@ class VideoEncoder:
 
     def __init__(self, path: Path, width: int, height: int, fps: int, bitrate: int, x264_preset: str = "veryfast",
                  audio: np.ndarray | None = None, audio_rate: int = AUDIO_RATE, frame_count: int | None = None,
-                 gop_seconds: float = 2.0):
+                 gop_seconds: float = GOP_SECONDS):
         self.path = Path(path)
         self.width, self.height, self.fps = width, height, fps
         self.bitrate, self.x264_preset = bitrate, x264_preset
         self.frame_count = frame_count
         self.gop = max(1, round(gop_seconds * fps))
-        self._audio = None if audio is None else resample_mono(audio, audio_rate)
+        self._audio, self._audio_rate = audio, audio_rate
         self._frames_written = 0
-        self._audio_written = 0
 
     def __enter__(self) -> VideoEncoder:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,16 +138,11 @@ class VideoEncoder:
         video.codec_context.thread_type = "AUTO"
         video.codec_context.options = {
             "preset": self.x264_preset,
-            "x264-params": f"keyint={self.gop}:min-keyint={self.gop}:scenecut=0:open-gop=0:mbtree=0",
+            "x264-params": f"keyint={self.gop}:min-keyint={self.gop}:scenecut=0:open-gop=0:mbtree=0:stitchable=1",
             "colorprim": "smpte170m", "transfer": "smpte170m", "colormatrix": "smpte170m",
         }
         self.video = video
-        self.audio = None
-        if self._audio is not None:
-            audio = self.container.add_stream("aac", rate=AUDIO_RATE)
-            audio.layout = "mono"
-            audio.bit_rate = AUDIO_BITRATE
-            self.audio = audio
+        self.audio = None if self._audio is None else AudioTrack(self.container, self._audio, self._audio_rate)
         return self
 
     def write(self, rgb: np.ndarray) -> None:
@@ -121,23 +157,8 @@ class VideoEncoder:
         for packet in self.video.encode(frame):
             self.container.mux(packet)
         self._frames_written += 1
-        self._write_audio_until(self._frames_written / self.fps)
-
-    def _write_audio_until(self, seconds: float, final: bool = False) -> None:
-        if self.audio is None or self._audio is None:
-            return
-        end = int(round(seconds * AUDIO_RATE))
-        while self._audio_written + (0 if final else AAC_FRAME) <= end and self._audio_written < end:
-            chunk = self._audio[self._audio_written : min(self._audio_written + AAC_FRAME, end)]
-            if chunk.size < min(AAC_FRAME, end - self._audio_written):
-                chunk = np.pad(chunk, (0, min(AAC_FRAME, end - self._audio_written) - chunk.size))
-            frame = av.AudioFrame.from_ndarray(chunk[None, :].astype(np.float32), format="flt", layout="mono")
-            frame.sample_rate = AUDIO_RATE
-            frame.pts = self._audio_written
-            frame.time_base = Fraction(1, AUDIO_RATE)
-            for packet in self.audio.encode(frame):
-                self.container.mux(packet)
-            self._audio_written += chunk.size
+        if self.audio is not None:
+            self.audio.write_until(self._frames_written / self.fps)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
@@ -148,9 +169,7 @@ class VideoEncoder:
                 for packet in self.video.encode():
                     self.container.mux(packet)
                 if self.audio is not None:
-                    self._write_audio_until(self._frames_written / self.fps, final=True)
-                    for packet in self.audio.encode():
-                        self.container.mux(packet)
+                    self.audio.finish(self._frames_written / self.fps)
             self.container.close()
             if kind is None:
                 os.replace(self._tmp, self.path)

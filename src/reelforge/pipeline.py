@@ -6,6 +6,9 @@ script -> narration -> plan -> per scene: layers (theme or photo, fog, mood, sty
 scene layers are built one scene ahead and dropped after use, so memory stays flat as duration grows.
 Character and hybrid modes draw the talking character over the scene (softly blurred behind a full-frame
 character, sharp behind a hybrid one) after the transition, on the narration's clock.
+
+``render`` is ``prepare`` (script, narration, plan: computed once, picklable) then ``encode_frames``. Any frame
+range of a plan can be encoded on its own (segments.py renders a video in parallel segments that way).
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ import numpy as np
 
 from reelforge.audio import build_soundtrack
 from reelforge.camera import View, camera_view
+from reelforge.captions import CaptionRenderer, Page, paginate, write_subtitles
 from reelforge.character.emotion import DetectedEmotion, detect_emotion
 from reelforge.character.performance import Performance, perform
 from reelforge.character.stage import CharacterStage, PortraitStage
-from reelforge.captions import CaptionRenderer, paginate, write_subtitles
 from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
 from reelforge.encode import VideoEncoder, rgb_to_i420, write_poster
 from reelforge.flow import FlowSmoother
@@ -41,13 +44,15 @@ from reelforge.request import CameraTarget, Emotion, VideoRequest, VideoType
 from reelforge.scene import build_layers, image_layers, source_size
 from reelforge.scene.builder import DRAW_SCALE
 from reelforge.scene.layers import Layer
-from reelforge.script import write_script
+from reelforge.script import ScriptResult, write_script
 from reelforge.script.llm import LLMConfig
 from reelforge.voice import Narration, narrate
 from reelforge.voice.narration import TAIL_S
 
 ProgressCallback = Callable[[str, int, int], None]
+FramesWriter = Callable[..., Path]  # (plan, output, *, progress, poster): the video with its soundtrack
 STAGES = ("script", "voice", "frames", "encode")
+FLOW_WARMUP_FRAMES = 12  # frames rendered (not kept) before a range that starts mid-video, for flow smoothing
 
 
 @dataclass
@@ -68,6 +73,35 @@ class RenderResult:
     warnings: list[str] = field(default_factory=list)
     emotion: str = "neutral"
     emotion_reason: str = "requested"
+
+
+@dataclass
+class RenderPlan:
+    """Everything decided before the first frame; picklable, so any process or machine can render frames of it."""
+
+    request: VideoRequest
+    script: ScriptResult
+    narration: Narration
+    preset: Preset
+    duration: float
+    scenes: list[ScenePlan]
+    timings: dict[str, float]
+    audio: np.ndarray  # the soundtrack of the whole timeline, mono float32
+    audio_rate: int
+    emotion: DetectedEmotion  # what the character performs (and the music follows)
+
+    @property
+    def frame_count(self) -> int:
+        return round(self.duration * self.preset.fps)
+
+    def renderer(self) -> FrameRenderer:
+        return FrameRenderer(self.request, self.preset, self.scenes, self.narration, self.duration,
+                             self.emotion.emotion)
+
+
+def caption_pages(request: VideoRequest, preset: Preset, narration: Narration) -> list[Page] | None:
+    """The burned-in caption pages (also written as SRT/VTT), or None without captions."""
+    return paginate(narration.words, preset.width) if request.captions and narration.words else None
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -146,8 +180,8 @@ class FrameRenderer:
                                                        backdrop_blur), len(scenes))
         self.compositor = LayerCompositor(self.scene_size)
         self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox)
-        self.captions = CaptionRenderer(paginate(narration.words, preset.width), preset.size) \
-            if request.captions and narration.words else None
+        pages = caption_pages(request, preset, narration)
+        self.captions = CaptionRenderer(pages, preset.size) if pages is not None else None
         smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
         self.smoother = FlowSmoother() if smoothing else None
         self.stage: CharacterStage | PortraitStage | None = None
@@ -236,14 +270,24 @@ class FrameRenderer:
     def poster_index(self) -> int:
         return min(self.frame_count - 1, self.frame_count // 3)
 
-    def frames(self, depth: int = 6) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-        """Yield (index, YUV frame, RGB frame) in order, rendered ahead in a worker thread."""
+    def frames(self, start: int = 0, end: int | None = None,
+               depth: int = 6) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """Yield (index, YUV frame, RGB frame) for frames [start, end) in order, rendered ahead in a worker thread.
+
+        Every frame is a function of its index alone, except flow smoothing, which blends in the previous
+        output: a range starting mid-video first renders FLOW_WARMUP_FRAMES frames before it (its influence
+        halves each frame), so its frames match a whole render's within a level or so.
+        """
+        end = self.frame_count if end is None else end
         buffer: queue.Queue = queue.Queue(maxsize=depth)
         stop = threading.Event()
 
         def produce() -> None:
             try:
-                for index in range(self.frame_count):
+                if self.smoother is not None:
+                    for index in range(max(0, start - FLOW_WARMUP_FRAMES), start):
+                        self.frame_at(index)
+                for index in range(start, end):
                     if stop.is_set():
                         return
                     buffer.put((index, *self.frame_at(index)))
@@ -276,11 +320,10 @@ def character_emotion(request: VideoRequest, script: str, narration: Narration) 
     return detect_emotion(narration, script)
 
 
-def render(request: VideoRequest, output: str | Path, progress: ProgressCallback | None = None,
-           llm: LLMConfig | None = None) -> RenderResult:
-    """Render a request into an MP4 at ``output`` (plus .srt, .vtt and a .jpg poster beside it)."""
+def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
+            llm: LLMConfig | None = None) -> RenderPlan:
+    """Everything before the frames, done once per video: script, narration, scene plan, emotion, soundtrack."""
     report = progress or _noop
-    output = Path(output)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -300,28 +343,68 @@ def render(request: VideoRequest, output: str | Path, progress: ProgressCallback
     duration = video_duration(request, narration)
     scenes = plan_scenes(request, script.text, narration, duration)
     mood = character_emotion(request, script.text, narration)
-    renderer = FrameRenderer(request, preset, scenes, narration, duration, mood.emotion)
-    total = renderer.frame_count
-    poster_path = output.with_suffix(".jpg")
-
     clock = time.perf_counter()
-    sound = build_soundtrack(request, narration, scenes, total / preset.fps, mood.emotion)
+    sound = build_soundtrack(request, narration, scenes, round(duration * preset.fps) / preset.fps, mood.emotion)
     timings["sound"] = time.perf_counter() - clock
+    return RenderPlan(request, script, narration, preset, duration, scenes, timings, sound.audio, sound.sample_rate,
+                      mood)
 
-    clock = time.perf_counter()
+
+def encode_frames(plan: RenderPlan, output: Path, start: int = 0, end: int | None = None,
+                  progress: ProgressCallback | None = None, audio: bool = True,
+                  poster: Path | None = None) -> Path:
+    """Render and encode frames [start, end) of a plan into an MP4 (with the soundtrack when ``audio``).
+
+    The poster is written to ``poster`` when the range holds the poster frame. Encoder settings are the same
+    for every range: closed GOPs of a fixed length, so ranges that start on a GOP are segments that join.
+    """
+    report = progress or _noop
+    end = plan.frame_count if end is None else end
+    preset = plan.preset
+    renderer = plan.renderer()
     with VideoEncoder(output, preset.width, preset.height, preset.fps, preset.bitrate, preset.x264_preset,
-                      audio=sound.audio, audio_rate=sound.sample_rate, frame_count=total) as encoder:
-        report("frames", 0, total)
-        for index, i420, clean in renderer.frames():
+                      audio=plan.audio if audio else None, audio_rate=plan.audio_rate,
+                      frame_count=end - start) as encoder:
+        report("frames", 0, end - start)
+        for index, i420, clean in renderer.frames(start, end):
             encoder.write_i420(i420)
-            if index == renderer.poster_index:
-                write_poster(poster_path, clean)
-            report("frames", index + 1, total)
-        timings["frames"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        report("encode", 0, 1)
-    subtitles = write_subtitles(renderer.captions.pages, output) if renderer.captions is not None else None
+            if index == renderer.poster_index and poster is not None:
+                write_poster(poster, clean)
+            report("frames", index + 1 - start, end - start)
+    return Path(output)
+
+
+def render(request: VideoRequest, output: str | Path, progress: ProgressCallback | None = None,
+           llm: LLMConfig | None = None, write_frames: FramesWriter = encode_frames) -> RenderResult:
+    """Render a request into an MP4 at ``output`` (plus .srt, .vtt and a .jpg poster beside it).
+
+    ``write_frames`` makes the video of the prepared plan: one encode here, or segments.LocalSegments.
+    """
+    report = progress or _noop
+    output = Path(output)
+    plan = prepare(request, progress, llm)
+    timings = dict(plan.timings)
+    clock = time.perf_counter()
+    write_frames(plan, output, progress=progress, poster=output.with_suffix(".jpg"))
+    timings["frames"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    report("encode", 0, 1)
+    subtitles = write_plan_subtitles(plan, output)
     timings["encode"] = time.perf_counter() - clock
     report("encode", 1, 1)
-    return RenderResult(script.text, script.source, output, total / preset.fps, total, preset.fps, preset.size,
-                        timings, subtitles, poster_path, scenes, script.warnings, mood.emotion.value, mood.reason)
+    return result_of(plan, output, timings, subtitles)
+
+
+def write_plan_subtitles(plan: RenderPlan, output: Path) -> tuple[Path, Path] | None:
+    """Write the plan's captions as .srt and .vtt beside ``output`` (None without captions)."""
+    pages = caption_pages(plan.request, plan.preset, plan.narration)
+    return write_subtitles(pages, output) if pages is not None else None
+
+
+def result_of(plan: RenderPlan, output: Path, timings: dict[str, float],
+              subtitles: tuple[Path, Path] | None) -> RenderResult:
+    """The RenderResult of a plan rendered into ``output``."""
+    preset = plan.preset
+    return RenderResult(plan.script.text, plan.script.source, output, plan.frame_count / preset.fps,
+                        plan.frame_count, preset.fps, preset.size, timings, subtitles, output.with_suffix(".jpg"),
+                        plan.scenes, plan.script.warnings, plan.emotion.emotion.value, plan.emotion.reason)

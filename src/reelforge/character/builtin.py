@@ -22,7 +22,6 @@ from reelforge.character.paint import (
     draw_mouth,
     draw_torso,
     fill,
-    linear,
     oval,
     oval_path,
     polygon,

@@ -4,6 +4,9 @@ A dispatcher thread claims queued jobs from the store and starts one render proc
 ``workers`` at once). The render process writes its own progress and result to the store and stops itself
 when the job is cancelled or the server that started it is gone; the dispatcher reaps processes, reports a
 crashed render as failed, and kills a render that ignores a cancel.
+
+With ``segment_processes`` > 1, a job's video is cut into segments of ``segment_seconds`` that render in
+that many processes at once (segments.LocalSegments), so one long video uses every core of the machine.
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ def remove_outputs(output_dir: Path, job_id: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def run_job(db_path: str, job_id: str, output_dir: str) -> None:
+def run_job(db_path: str, job_id: str, output_dir: str, segment_processes: int = 1,
+            segment_seconds: float = 10.0) -> None:
     """Render one job (in its own process) and record the outcome in the store."""
     from reelforge.pipeline import render
     from reelforge.request import parse_request
+    from reelforge.segments import LocalSegments
 
     store, folder = JobStore(Path(db_path)), Path(output_dir)
     parent = os.getppid()
@@ -66,7 +71,8 @@ def run_job(db_path: str, job_id: str, output_dir: str) -> None:
     if job is None or job.state != RUNNING:
         return
     try:
-        result = render(parse_request(job.request), folder / f"{job_id}.mp4", progress)
+        result = render(parse_request(job.request), folder / f"{job_id}.mp4", progress,
+                        write_frames=LocalSegments(segment_processes, segment_seconds))
     except JobStopped as stop:
         if stop.cancelled:
             remove_outputs(folder, job_id)
@@ -85,9 +91,11 @@ def run_job(db_path: str, job_id: str, output_dir: str) -> None:
 class LocalExecutor:
     """Runs the store's queued jobs in up to ``workers`` render processes."""
 
-    def __init__(self, store: JobStore, output_dir: Path, workers: int = 1, poll_s: float = 0.2):
+    def __init__(self, store: JobStore, output_dir: Path, workers: int = 1, poll_s: float = 0.2,
+                 segment_processes: int = 1, segment_seconds: float = 10.0):
         self.store, self.output_dir = store, Path(output_dir)
         self.workers, self.poll_s = workers, poll_s
+        self.segment_processes, self.segment_seconds = segment_processes, segment_seconds
         self._context = multiprocessing.get_context("spawn")
         self._running: dict[str, tuple[multiprocessing.process.BaseProcess, float | None]] = {}
         self._stop = threading.Event()
@@ -118,8 +126,10 @@ class LocalExecutor:
             self._reap()
             self._enforce_cancels()
             while len(self._running) < self.workers and (job := self.store.claim_next()) is not None:
-                process = self._context.Process(target=run_job, name=f"reelforge-job-{job.id[:8]}", daemon=True,
-                                                args=(str(self.store.path), job.id, str(self.output_dir)))
+                # Not a daemon: a render may start its own segment processes.
+                process = self._context.Process(target=run_job, name=f"reelforge-job-{job.id[:8]}",
+                                                args=(str(self.store.path), job.id, str(self.output_dir),
+                                                      self.segment_processes, self.segment_seconds))
                 process.start()
                 self._running[job.id] = (process, None)
             self._stop.wait(self.poll_s)

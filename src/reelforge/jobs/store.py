@@ -111,6 +111,12 @@ class JobStore:
             total = db.execute(f"SELECT COUNT(*) FROM jobs {where}", args).fetchone()[0]
         return [_job(row) for row in rows], total
 
+    def in_state(self, state: str) -> list[Job]:
+        """Every job in ``state``, oldest first."""
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT * FROM jobs WHERE state = ? ORDER BY created", (state,)).fetchall()
+        return [_job(row) for row in rows]
+
     def count_waiting(self, owner: str) -> int:
         with closing(self._connect()) as db:
             return db.execute("SELECT COUNT(*) FROM jobs WHERE owner = ? AND state IN (?, ?)",

@@ -81,7 +81,13 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
     """The service app; its executor starts with the app and stops with it."""
     settings = settings or Settings()
     store = JobStore(settings.database)
-    executor = LocalExecutor(store, settings.videos_dir, settings.workers)
+    if settings.broker_url:
+        from reelforge.jobs.distributed import CeleryExecutor  # needs the [distributed] extra
+
+        executor = CeleryExecutor(store, settings)
+    else:
+        executor = LocalExecutor(store, settings.videos_dir, settings.workers,
+                                 segment_processes=settings.segment_processes, segment_seconds=settings.segment_seconds)
     uploads = UploadStore(settings.uploads_dir)
 
     @asynccontextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -29,6 +30,13 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(20.0, gt=0, description="largest upload (photo or audio file), megabytes")
     max_image_pixels: int = Field(40_000_000, ge=1, description="largest uploaded image, width x height")
     max_audio_seconds: float = Field(120.0, gt=0, description="longest uploaded narration audio, seconds")
+    segment_seconds: float = Field(10.0, gt=0, description="length of the time segments a video is split into")
+    # One render keeps 2 to 4 cores busy by itself (bench/bench_segments.py): split from 8 cores up.
+    segment_processes: int = Field(max(1, (os.cpu_count() or 1) // 4), ge=1,
+                                   description="local processes one job's segments render in (1: no split)")
+    broker_url: str | None = Field(None, description="Redis URL: jobs go to Celery workers (`reelforge worker`)")
+    visibility_timeout_s: float = Field(600.0, gt=0, description="a task unacknowledged this long is re-delivered "
+                                        "(its worker is presumed dead); keep it above a segment's render time")
 
     @property
     def videos_dir(self) -> Path:
@@ -45,3 +53,8 @@ class Settings(BaseSettings):
     @property
     def database(self) -> Path:
         return self.data_dir / "jobs.sqlite3"
+
+    @property
+    def segments_dir(self) -> Path:
+        """Plans and segments of distributed jobs (on the filesystem every worker shares)."""
+        return self.data_dir / "segments"

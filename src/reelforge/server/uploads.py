@@ -18,7 +18,7 @@ import tempfile
 import uuid
 from enum import Enum
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import av
 from PIL import Image, UnidentifiedImageError
