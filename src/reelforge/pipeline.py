@@ -173,12 +173,15 @@ class FrameRenderer:
         lut = load_cube(request.lut_file) if request.lut_file else None
         # Photos keep their detail at full size; painted scenes are composited at the preset's scene size.
         self.scene_size = preset.size if request.background_image is not None else preset.scene_size
-        size = source_size(*self.scene_size)
+        # behind a full-frame character the scene is a soft blur: composite it at half size, it loses nothing
+        soft = request.video_type is VideoType.character and request.background_image is None
+        self.backdrop_size = (self.scene_size[0] // 2, self.scene_size[1] // 2) if soft else self.scene_size
+        size = source_size(*self.backdrop_size)
         paint_width = source_size(*preset.size)[0] // DRAW_SCALE
         backdrop_blur = 10.0 if request.video_type is VideoType.character else 0.0
         self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size, paint_width,
                                                        backdrop_blur), len(scenes))
-        self.compositor = LayerCompositor(self.scene_size)
+        self.compositor = LayerCompositor(self.backdrop_size)
         self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox)
         pages = caption_pages(request, preset, narration)
         self.captions = CaptionRenderer(pages, preset.size) if pages is not None else None
@@ -213,7 +216,7 @@ class FrameRenderer:
         scene = self.scenes[index]
         progress = self._progress(index, t)
         view = camera_view(self.request.camera_movement, progress)
-        scale = self.scene_size[0] / self.preset.width
+        scale = self.backdrop_size[0] / self.preset.width
         weave_x, weave_y = self.finisher.weave(frame_index)
         rgba = self.compositor.render(self.cache.get(index), view, (weave_x * scale, weave_y * scale))
         rgb = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
@@ -242,6 +245,8 @@ class FrameRenderer:
                 self.smoother.reset()
         if self.smoother is not None:
             rgb = self.smoother.smooth(rgb)
+        if self.backdrop_size != self.scene_size:
+            rgb = cv2.resize(rgb, self.scene_size, interpolation=cv2.INTER_LINEAR)
         if self.stage is not None:
             self.stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
         return self._finish(rgb, active, t, frame_index)
