@@ -1,13 +1,14 @@
 """render(request) -> Result: the one place that wires the stages, top to bottom.
 
-script -> narration -> plan -> per scene: layers (theme or photo, fog, mood, style, LUT, depth of field)
+script -> narration -> plan -> emotion -> soundtrack -> per scene: layers (theme or photo, fog, mood, style, LUT, depth of field)
 -> per frame: camera + composite -> light -> transition -> flow smoothing -> particles -> letterbox
 -> captions -> YUV -> grain -> encode. Frames are produced in a worker thread while the encoder runs, and
 scene layers are built one scene ahead and dropped after use, so memory stays flat as duration grows.
 Character and hybrid modes draw the talking character over the scene (softly blurred behind a full-frame
 character, sharp behind a hybrid one) after the transition, on the narration's clock.
 
-``render`` is ``prepare`` (script, narration, plan: computed once, picklable) then ``encode_frames``. Any frame
+``render`` is ``prepare`` (script, narration, plan, emotion, soundtrack: computed once, picklable) then
+``encode_frames``. Any frame
 range of a plan can be encoded on its own (segments.py renders a video in parallel segments that way).
 """
 
