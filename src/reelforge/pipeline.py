@@ -8,8 +8,8 @@ Character and hybrid modes draw the talking character over the scene (softly blu
 character, sharp behind a hybrid one) after the transition, on the narration's clock.
 
 ``render`` is ``prepare`` (script, narration, plan, emotion, soundtrack: computed once, picklable) then
-``encode_frames``. Any frame
-range of a plan can be encoded on its own (segments.py renders a video in parallel segments that way).
+``encode_frames``. Any frame range of a plan can be encoded on its own (segments.py renders a video in
+parallel segments that way).
 """
 
 from __future__ import annotations
