@@ -297,6 +297,7 @@ def test_a_character_job_speaks_through_an_uploaded_portrait(tmp_path):
             assert time.monotonic() < deadline, job
             time.sleep(0.2)
         assert job["state"] == "succeeded", job
+        assert job["emotion"] and "VADER" in job["emotion_reason"]  # emotion left unset: detected and reported
     frame = decode_frames(tmp_path / "live" / "videos" / f"{job_id}.mp4")[5]
     face = skdata.astronaut()[40:190, 150:300]  # her face fills the frame's upper middle, scaled up
     scale = frame.shape[0] * 0.3 / 106  # the portrait is framed with forehead-to-chin 0.3 of the height

@@ -129,8 +129,10 @@ class JobBoard:
     def mark_fanned_out(self, job_id: str) -> None:
         self._set(job_id, fanned_out=1)
 
-    def succeed(self, job_id: str, script: str, video: str, timings: dict[str, float]) -> None:
-        self._set(job_id, result=json.dumps({"script": script, "video": video, "timings": timings}))
+    def succeed(self, job_id: str, script: str, video: str, timings: dict[str, float],
+                emotion: dict[str, str]) -> None:
+        self._set(job_id, result=json.dumps({"script": script, "video": video, "timings": timings,
+                                             "emotion": emotion}))
 
     def fail(self, job_id: str, error: str) -> None:
         """Record why the job failed; the first error stands (later ones are its consequences)."""
@@ -272,7 +274,8 @@ def join_job(self, job_id: str, spans: list[list[int]]) -> None:
         join_segments(plan, segments, folder, output)
         write_plan_subtitles(plan, output)
         timings["encode"] = time.perf_counter() - clock
-        board.succeed(job_id, plan.script.text, output.name, timings)
+        board.succeed(job_id, plan.script.text, output.name, timings,
+                      {"emotion": plan.emotion.emotion.value, "reason": plan.emotion.reason})
 
     _run(job_id, work)
 
@@ -333,7 +336,7 @@ class CeleryExecutor:
             self._clean(job.id, outputs=True)
         elif "result" in fields:
             result = json.loads(fields["result"])
-            self.store.succeed(job.id, result["script"], result["video"], result["timings"])
+            self.store.succeed(job.id, result["script"], result["video"], result["timings"], result.get("emotion"))
             self._clean(job.id, outputs=False)
         else:
             stage, progress = board_progress(fields)

@@ -85,7 +85,8 @@ def run_job(db_path: str, job_id: str, output_dir: str, segment_processes: int =
         remove_outputs(folder, job_id)
         store.fail(job_id, f"internal error: {type(error).__name__}: {error}")
     else:
-        store.succeed(job_id, result.script, result.output.name, result.timings)
+        store.succeed(job_id, result.script, result.output.name, result.timings,
+                      {"emotion": result.emotion, "reason": result.emotion_reason})
 
 
 class LocalExecutor:

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     video TEXT,
     error TEXT,
     timings TEXT,
+    emotion TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
     cancel_requested INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL,
@@ -54,6 +55,7 @@ class Job:
     video: str | None
     error: str | None
     timings: dict[str, float] | None
+    emotion: dict[str, str] | None  # the emotion performed and why (detected or requested)
     attempts: int
     cancel_requested: bool
     created: float
@@ -67,7 +69,7 @@ class Job:
 def _job(row: sqlite3.Row) -> Job:
     return Job(row["id"], json.loads(row["request"]), row["owner"], row["state"], row["progress"], row["stage"],
                row["script"], row["video"], row["error"], json.loads(row["timings"]) if row["timings"] else None,
-               row["attempts"], bool(row["cancel_requested"]), row["created"], row["updated"])
+               json.loads(row["emotion"]) if row["emotion"] else None, row["attempts"], bool(row["cancel_requested"]), row["created"], row["updated"])
 
 
 class JobStore:
@@ -79,6 +81,9 @@ class JobStore:
         with closing(self._connect()) as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
+            if "emotion" not in columns:  # a database made before jobs reported their emotion
+                db.execute("ALTER TABLE jobs ADD COLUMN emotion TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -142,10 +147,12 @@ class JobStore:
         job = self.get(job_id)
         return job is not None and job.state == RUNNING and not job.cancel_requested
 
-    def succeed(self, job_id: str, script: str, video: str, timings: dict[str, float]) -> None:
+    def succeed(self, job_id: str, script: str, video: str, timings: dict[str, float],
+                emotion: dict[str, str] | None = None) -> None:
         self._write("UPDATE jobs SET state = ?, progress = 1, stage = 'done', script = ?, video = ?, timings = ?, "
-                    "updated = ? WHERE id = ? AND state = ?",
-                    (SUCCEEDED, script, video, json.dumps(timings), time.time(), job_id, RUNNING))
+                    "emotion = ?, updated = ? WHERE id = ? AND state = ?",
+                    (SUCCEEDED, script, video, json.dumps(timings), json.dumps(emotion) if emotion else None,
+                     time.time(), job_id, RUNNING))
 
     def fail(self, job_id: str, error: str) -> None:
         self._write("UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? AND state IN (?, ?)",

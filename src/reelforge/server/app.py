@@ -50,6 +50,8 @@ class JobView(BaseModel):
     poster_url: str | None = None
     error: str | None = None
     timings: dict[str, float] | None = None
+    emotion: str | None = None
+    emotion_reason: str | None = None
     attempts: int
     created: float
     updated: float
@@ -149,7 +151,9 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
                        subtitles={"srt": f"{base}/videos/{stem}.srt", "vtt": f"{base}/videos/{stem}.vtt"}
                        if done and (settings.videos_dir / f"{stem}.srt").exists() else None,
                        poster_url=f"{base}/videos/{stem}.jpg" if done else None, error=job.error,
-                       timings=job.timings, attempts=job.attempts, created=job.created, updated=job.updated)
+                       timings=job.timings, emotion=(job.emotion or {}).get("emotion"),
+                       emotion_reason=(job.emotion or {}).get("reason"), attempts=job.attempts, created=job.created,
+                       updated=job.updated)
 
     def submit(body: BaseModel, key: str) -> Job:
         request = resolve_uploads(body, uploads, key)
@@ -157,7 +161,8 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
         if store.count_waiting(key) >= settings.max_queued_per_key:
             raise HTTPException(429, detail={"field": "jobs", "message":
                                              f"jobs: at most {settings.max_queued_per_key} queued or running"})
-        return store.create(request.model_dump(mode="json", exclude_none=True), key)
+        # only the fields the client set: a default (an emotion to detect, say) stays a default in the render
+        return store.create(request.model_dump(mode="json", exclude_none=True, exclude_unset=True), key)
 
     def job_or_404(job_id: str, key: str) -> Job:
         job = store.get(job_id)
@@ -210,7 +215,7 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
                                     max_audio_seconds=settings.max_audio_seconds)
 
     @app.get("/jobs", response_model=JobPage)
-    def list_jobs(request: Request, offset: int = Query(0, ge=0), limit: int = Query(20, ge=1, le=100),
+    def list_jobs(request: Request, offset: int = Query(0, ge=0, le=2**62), limit: int = Query(20, ge=1, le=100),
                   key: str = Depends(owner)) -> JobPage:
         jobs, total = store.list(offset, limit, key if settings.api_key is not None else None)
         return JobPage(jobs=[view(job, request) for job in jobs], total=total, offset=offset, limit=limit)

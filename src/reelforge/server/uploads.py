@@ -249,7 +249,7 @@ async def receive_upload(request: Request, store: UploadStore, owner: str, *, ma
 
 def resolve_uploads(body: BaseModel, store: UploadStore, owner: str) -> VideoRequest:
     """The VideoRequest of an HTTP body: upload ids replaced by their stored files, then fully validated."""
-    data = body.model_dump(mode="json", exclude_none=True)
+    data = body.model_dump(mode="json", exclude_none=True, exclude_unset=True)  # unset: defaults stay defaults
     for field, kind in request_upload_fields().items():
         if field in data:
             data[field] = str(store.path(data[field], kind, owner, field))

@@ -266,6 +266,9 @@ function collectRequest() {
     else if (field.kind === "number" || field.kind === "integer") {
       if (control.value !== "") body[field.name] = Number(control.value);
     } else if (control.value !== "" && control.value !== undefined) body[field.name] = control.value;
+    // a field left at its default is not sent: the server applies the same default, and an emotion left
+    // at its default is detected from the narration in character modes
+    if (!field.required && body[field.name] === field.default) delete body[field.name];
   }
   return body;
 }
@@ -439,8 +442,10 @@ function showJob(job) {
   $("#stage").textContent = active ? stageLabel(job) : STATE_LABELS[job.state];
   $("#cancel").hidden = !active;
   const seconds = job.timings ? Object.values(job.timings).reduce((sum, value) => sum + value, 0) : null;
+  const emotion = job.emotion && job.emotion_reason !== "requested" ? ` · emotion: ${job.emotion} (detected)` : "";
   $("#job-meta").textContent = job.state === "succeeded" && seconds != null
-    ? `Rendered in ${seconds.toFixed(1)} s` : `Job ${job.id.slice(0, 8)}`;
+    ? `Rendered in ${seconds.toFixed(1)} s${emotion}` : `Job ${job.id.slice(0, 8)}`;
+  $("#job-meta").title = job.emotion_reason ?? "";
   for (const card of document.querySelectorAll(".card")) card.classList.toggle("current", card.dataset.id === job.id);
   if (job.state === "succeeded") showVideo(job);
   else if (job.state === "failed") showJobError(job.error ?? "The render failed.");
