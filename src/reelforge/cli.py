@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Optional
 
@@ -175,14 +176,22 @@ def worker(
 
 
 def _run_edit(label: str, action: Any) -> Any:
-    """Run an edit with a frame progress bar; bad input is a one-line error."""
-    try:
-        with Progress(TextColumn("{task.description:<7}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console) as bar:
-            task = bar.add_task(label, total=None)
-            result = action(lambda done, total: bar.update(task, completed=done, total=total))
-    except ReelforgeError as error:
-        _fail(str(error))
+    """Run an edit with a frame progress bar (shown once the input checks pass); bad input is a one-line error."""
+    with ExitStack() as stack:
+        bars: list[tuple[Progress, TaskID]] = []
+
+        def progress(done: int, total: int) -> None:
+            if not bars:
+                bar = stack.enter_context(Progress(TextColumn("{task.description:<7}"), BarColumn(),
+                                                   MofNCompleteColumn(), TimeElapsedColumn(), console=console))
+                bars.append((bar, bar.add_task(label, total=total)))
+            bars[0][0].update(bars[0][1], completed=done, total=total)
+
+        try:
+            result = action(progress)
+        except ReelforgeError as error:
+            stack.close()
+            _fail(str(error))
     console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frames} frames, "
                   f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
     print(result.output)

@@ -93,15 +93,15 @@ def probe_video(path: Path, option: str = "IN") -> VideoInfo:
             if video.average_rate is None:
                 raise RequestError(option, f"{path.name} has no frame rate")
             fps = round(video.average_rate)
-            frames = video.frames or sum(1 for _ in container.demux(video) if _.dts is not None)
+            frames = video.frames or sum(1 for packet in container.demux(video) if packet.dts is not None)
             sound = container.streams.audio[0] if container.streams.audio else None
             return VideoInfo(
                 path, video.codec_context.name, video.codec_context.width, video.codec_context.height, fps,
                 video.codec_context.pix_fmt, bytes(video.codec_context.extradata or b""),
                 video.bit_rate or DEFAULT_BITRATE, frames,
                 (sound.codec_context.name, sound.sample_rate, sound.codec_context.channels) if sound else None)
-    except av.FFmpegError as error:
-        raise RequestError(option, f"{path.name} is not a readable video: {error}") from None
+    except av.FFmpegError:
+        raise RequestError(option, f"{path.name} is not a readable video") from None
 
 
 def read_audio(info: VideoInfo) -> np.ndarray:
