@@ -52,6 +52,7 @@ class VideoInfo:
     height: int
     fps: int
     pix_fmt: str
+    time_base: Fraction
     extradata: bytes
     bitrate: int
     frames: int
@@ -64,7 +65,8 @@ class VideoInfo:
     @property
     def copy_key(self) -> tuple:
         """Inputs with equal keys can be joined by copying their packets."""
-        return self.codec, self.width, self.height, self.fps, self.pix_fmt, self.extradata, self.audio
+        return (self.codec, self.width, self.height, self.fps, self.pix_fmt, self.time_base, self.extradata,
+                self.audio)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def probe_video(path: Path, option: str = "IN") -> VideoInfo:
             sound = container.streams.audio[0] if container.streams.audio else None
             return VideoInfo(
                 path, video.codec_context.name, video.codec_context.width, video.codec_context.height, fps,
-                video.codec_context.pix_fmt, bytes(video.codec_context.extradata or b""),
+                video.codec_context.pix_fmt, video.time_base, bytes(video.codec_context.extradata or b""),
                 video.bit_rate or DEFAULT_BITRATE, frames,
                 (sound.codec_context.name, sound.sample_rate, sound.codec_context.channels) if sound else None)
     except av.FFmpegError:
@@ -142,14 +144,14 @@ def reframe(rgb: np.ndarray, width: int, height: int, fit: str) -> np.ndarray:
                             interpolation=cv2.INTER_AREA if cover < 1 else cv2.INTER_LINEAR)
         top, left = (scaled.shape[0] - height) // 2, (scaled.shape[1] - width) // 2
         return scaled[top : top + height, left : left + width]
-    if fit == "blur":  # blurred at 1/8 size: the same look, 64x fewer pixels to blur
-        small = cv2.resize(rgb, (max(1, round(source_w * cover / 8)), max(1, round(source_h * cover / 8))),
-                           interpolation=cv2.INTER_AREA)
-        small = cv2.GaussianBlur(small, (0, 0), 3)
-        cover_w, cover_h = max(width, round(source_w * cover)), max(height, round(source_h * cover))
-        big = cv2.resize(small, (cover_w, cover_h), interpolation=cv2.INTER_LINEAR)
-        top, left = (cover_h - height) // 2, (cover_w - width) // 2
-        canvas = np.ascontiguousarray(big[top : top + height, left : left + width])
+    if fit == "blur":  # blurred at 1/8 size (the same look, 64x fewer pixels), its visible middle upscaled
+        small = cv2.GaussianBlur(cv2.resize(rgb, (max(1, source_w // 8), max(1, source_h // 8)),
+                                            interpolation=cv2.INTER_AREA), (0, 0), 3 / cover)
+        visible_w = min(small.shape[1], max(1, round(width / cover / 8)))
+        visible_h = min(small.shape[0], max(1, round(height / cover / 8)))
+        top, left = (small.shape[0] - visible_h) // 2, (small.shape[1] - visible_w) // 2
+        canvas = cv2.resize(small[top : top + visible_h, left : left + visible_w], (width, height),
+                            interpolation=cv2.INTER_LINEAR)
     else:
         canvas = np.zeros((height, width, 3), np.uint8)
     scale = min(width / source_w, height / source_h)
