@@ -113,6 +113,8 @@ def test_export_webm_is_vp9_and_opus(clip, tmp_path):
     assert info["codec"] == "vp9" and info["audio_codec"] == "opus"
     assert info["frames"] == 72 and abs(info["duration"] - 3.0) < 0.1
     assert [frame_index(frame) for frame in decode_frames(out)][::10] == list(range(0, 72, 10))
+    audio, rate = decode_audio(out)
+    assert abs(audio.size - 3.0 * rate) <= 960 and abs(dominant_hz(audio[int(2.1 * rate) : int(2.9 * rate)]) - 500) < 5
 
 
 def test_export_gif_is_palette_optimised_at_10_fps(clip, tmp_path):

@@ -265,22 +265,24 @@ def export(source: Path, output: Path, format: str, aspect: str, fit: str = "blu
     output = Path(output)
     if format == "gif":
         return _export_gif(info, output, aspect, fit, progress)
-
-    def frames(fps: int, size: tuple[int, int]) -> Iterator[np.ndarray]:
-        count = round(info.frames * fps / info.fps)
-        for index, frame in enumerate(frames_at(info, fps, count)):
-            yield reframe(frame.to_ndarray(format="rgb24"), *size, fit)
-            if progress is not None:
-                progress(index + 1, count)
-
+    frames = _reframed(info, info.fps, info.frames, width, height, fit, progress)
     if format == "mp4":
         with VideoEncoder(output, width, height, info.fps, info.bitrate, audio=read_audio(info),
                           frame_count=info.frames) as encoder:
-            for rgb in frames(info.fps, (width, height)):
+            for rgb in frames:
                 encoder.write(rgb)
     else:
-        _write_webm(output, info, frames(info.fps, (width, height)), width, height)
+        _write_webm(output, info, frames, width, height)
     return EditResult(output, info.frames, info.fps, (width, height))
+
+
+def _reframed(info: VideoInfo, fps: int, count: int, width: int, height: int, fit: str,
+              progress: EditProgress | None) -> Iterator[np.ndarray]:
+    """The input's frames at ``fps`` as RGB, re-framed to ``width`` x ``height``."""
+    for index, frame in enumerate(frames_at(info, fps, count)):
+        yield reframe(frame.to_ndarray(format="rgb24"), width, height, fit)
+        if progress is not None:
+            progress(index + 1, count)
 
 
 def _write_webm(output: Path, info: VideoInfo, frames: Iterator[np.ndarray], width: int, height: int) -> None:
@@ -329,13 +331,10 @@ def _export_gif(info: VideoInfo, output: Path, aspect: str, fit: str, progress: 
     palette.link_to(use, 0, 1)
     use.link_to(sink)
     graph.configure()
-    for index, frame in enumerate(frames_at(info, GIF_FPS, count)):
-        rgb = av.VideoFrame.from_ndarray(reframe(frame.to_ndarray(format="rgb24"), width, height, fit),
-                                         format="rgb24")
-        rgb.pts, rgb.time_base = index, Fraction(1, GIF_FPS)
-        graph.push(rgb)
-        if progress is not None:
-            progress(index + 1, count)
+    for index, rgb in enumerate(_reframed(info, GIF_FPS, count, width, height, fit, progress)):
+        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+        frame.pts, frame.time_base = index, Fraction(1, GIF_FPS)
+        graph.push(frame)
     graph.push(None)
     with _temp_output(output) as tmp, av.open(tmp, mode="w", format="gif") as out:
         stream = out.add_stream("gif", rate=GIF_FPS)
