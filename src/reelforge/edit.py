@@ -27,7 +27,7 @@ import av
 import cv2
 import numpy as np
 
-from reelforge.encode import AUDIO_RATE, AudioTrack, VideoEncoder, resample_mono
+from reelforge.encode import AUDIO_RATE, AudioTrack, VideoEncoder
 from reelforge.errors import RequestError
 from reelforge.segments import Segment, copy_packets
 
