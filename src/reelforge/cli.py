@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Optional
 
@@ -17,6 +18,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn text in
 console = Console(stderr=True)
 
 _STAGE_LABELS = {"script": "script", "voice": "voice", "frames": "frames", "encode": "encode"}
+
+
+edit_app = typer.Typer(no_args_is_help=True, help="Trim, join and export finished videos.")
+app.add_typer(edit_app, name="edit")
 
 
 @app.callback()
@@ -168,6 +173,69 @@ def worker(
     except ImportError as error:
         _fail(f"worker: {error.name} is missing; install reelforge[distributed]")
     run_worker(settings, concurrency, loglevel)
+
+
+def _run_edit(label: str, action: Any) -> Any:
+    """Run an edit with a frame progress bar (shown once the input checks pass); bad input is a one-line error."""
+    with ExitStack() as stack:
+        bars: list[tuple[Progress, TaskID]] = []
+
+        def progress(done: int, total: int) -> None:
+            if not bars:
+                bar = stack.enter_context(Progress(TextColumn("{task.description:<7}"), BarColumn(),
+                                                   MofNCompleteColumn(), TimeElapsedColumn(), console=console))
+                bars.append((bar, bar.add_task(label, total=total)))
+            bars[0][0].update(bars[0][1], completed=done, total=total)
+
+        try:
+            result = action(progress)
+        except ReelforgeError as error:
+            stack.close()
+            _fail(str(error))
+    console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frames} frames, "
+                  f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
+    print(result.output)
+    return result
+
+
+@edit_app.command()
+def trim(
+    source: Path = typer.Argument(..., metavar="IN", help="The video to cut."),
+    start: float = typer.Option(..., "--start", help="First second kept."),
+    end: float = typer.Option(..., "--end", help="Second where the cut ends (not kept)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the MP4."),
+) -> None:
+    """Keep START..END seconds, frame-exact (re-encoded with the input's settings)."""
+    from reelforge import edit
+
+    _run_edit("trim", lambda progress: edit.trim(source, output, start, end, progress))
+
+
+@edit_app.command()
+def concat(
+    sources: list[Path] = typer.Argument(..., metavar="INPUTS...", help="Videos, joined in this order."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the MP4."),
+) -> None:
+    """Join videos: packets copied when they share codec settings, re-encoded otherwise."""
+    from reelforge import edit
+
+    result = _run_edit("concat", lambda progress: edit.concat(sources, output, progress))
+    console.print("video packets copied (no re-encoding)" if result.copied
+                  else "re-encoded: the inputs' codec settings differ")
+
+
+@edit_app.command()
+def export(
+    source: Path = typer.Argument(..., metavar="IN", help="The video to export."),
+    format: str = typer.Option("mp4", "--format", help="mp4 | webm | gif"),
+    aspect: str = typer.Option("9:16", "--aspect", help="9:16 | 16:9 | 1:1"),
+    fit: str = typer.Option("blur", "--fit", help="blur (whole frame over a blurred fill) | crop (centre)"),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the file."),
+) -> None:
+    """Re-frame to another aspect ratio and write MP4 (H.264/AAC), WebM (VP9/Opus) or GIF."""
+    from reelforge import edit
+
+    _run_edit("export", lambda progress: edit.export(source, output, format, aspect, fit, progress))
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def join_segments(plan: RenderPlan, segments: Sequence[Segment], folder: Path, o
             video = out.add_stream_from_template(inputs[0].streams.video[0])
             audio = AudioTrack(out, plan.audio, plan.audio_rate)
             for segment, container in zip(segments, inputs):
-                _copy_packets(container.streams.video[0], segment, fps, out, video, audio)
+                copy_packets(container.streams.video[0], segment, fps, out, video, audio)
             audio.finish(plan.frame_count / fps)
         os.replace(tmp, output)
     finally:
@@ -103,7 +103,7 @@ def join_segments(plan: RenderPlan, segments: Sequence[Segment], folder: Path, o
     return output
 
 
-def _copy_packets(stream: av.video.stream.VideoStream, segment: Segment, fps: int,
+def copy_packets(stream: av.video.stream.VideoStream, segment: Segment, fps: int,
                   out: av.container.OutputContainer, video: av.video.stream.VideoStream, audio: AudioTrack) -> None:
     """Mux a segment's packets at their place on the timeline, with the soundtrack up to each frame."""
     shift = Fraction(segment.start, fps) / stream.time_base
