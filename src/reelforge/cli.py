@@ -128,6 +128,26 @@ def _make_video(output: Path, request_file: Optional[Path], draft: bool = False,
     print(result.output)
 
 
+@app.command()
+def batch(
+    requests: Path = typer.Argument(..., help="requests.jsonl (one JSON request a line) or requests.csv (a header "
+                                    "row of field names)."),
+    out: Path = typer.Option(..., "--out", help="The folder for the videos (NNNN-HASH.mp4 per line)."),
+    quality: Optional[str] = typer.Option(None, "--quality", help="speed | balanced | quality | ultra, for every "
+                                          "line."),
+) -> None:
+    """Render many videos; a re-run skips finished ones. Exit 0: all rendered, 1: some failed, 2: bad batch file."""
+    from reelforge.batch import run_batch
+
+    try:
+        outcomes = run_batch(requests, out, quality, console)
+    except ReelforgeError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"--out: cannot write to {out}: {error}")
+    raise typer.Exit(code=1 if any(outcome.status == "failed" for outcome in outcomes) else 0)
+
+
 def _settings(**overrides: Any):  # -> reelforge.server.settings.Settings
     """The service settings from the environment, with the options given; a bad value is a one-line error."""
     from pydantic import ValidationError
