@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from contextlib import ExitStack
 from pathlib import Path
@@ -11,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from reelforge.errors import ReelforgeError, RequestError
+from reelforge.errors import ReelforgeError
 from reelforge.request import VideoRequest, parse_request
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn text into finished short videos, offline.")
@@ -52,7 +53,8 @@ def _request_from(request_file: Optional[Path], options: dict[str, Any]) -> Vide
 
 @app.command()
 def render(
-    output: Path = typer.Option(..., "-o", "--output", help="Where to write the MP4 (.srt, .vtt, .jpg beside it)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the MP4 (render: .srt, .vtt, .jpg "
+                                "beside it; preview: .storyboard.png)."),
     text: Optional[str] = typer.Option(None, "--text", "-t", help="The script (with --is-custom) or a topic."),
     request_file: Optional[Path] = typer.Option(None, "--request", help="A JSON request with the API's field names."),
     is_custom: Optional[bool] = typer.Option(None, "--is-custom/--write-script", help="Narrate the text as is."),
@@ -89,22 +91,22 @@ def render(
     voice_model: Optional[Path] = typer.Option(None, "--voice-model", help="A Piper voice .onnx (.onnx.json beside)."),
 ) -> None:
     """Render one video."""
-    from reelforge.pipeline import render as run_render
+    _make_video(**locals())
 
-    options = {
-        "text": text, "is_custom": is_custom, "video_type": video_type, "style": style,
-        "camera_movement": camera_movement, "quality": quality, "duration": duration, "emotion": emotion,
-        "character_type": character_type, "camera_target": camera_target, "seed": seed, "aspect": aspect,
-        "transition": transition,
-        "atmosphere": atmosphere, "lighting": lighting, "captions": captions, "letterbox": letterbox,
-        "flow_smoothing": flow_smoothing,
-        "background_image": str(background_image) if background_image else None,
-        "portrait_image": str(portrait_image) if portrait_image else None,
-        "lut_file": str(lut_file) if lut_file else None,
-        "music": music, "sound_effects": sound_effects,
-        "music_file": str(music_file) if music_file else None,
-        "voice_model": str(voice_model) if voice_model else None,
-    }
+
+@app.command()
+@functools.wraps(render, assigned=("__annotations__",), updated=())  # render's options (Typer reads them)
+def preview(**options: Any) -> None:
+    """Render a quick low-resolution draft of the whole video, and its storyboard (NAME.storyboard.png) beside it."""
+    _make_video(**options, draft=True)
+
+
+def _make_video(output: Path, request_file: Optional[Path], draft: bool = False, **options: Any) -> None:
+    """Render (or preview) the request the options give, with a progress bar per stage."""
+    from reelforge.pipeline import render as run_render
+    from reelforge.preview import preview as run_preview
+
+    options = {key: str(value) if isinstance(value, Path) else value for key, value in options.items()}
     try:
         request = _request_from(request_file, options)
         with Progress(TextColumn("{task.description:<7}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -116,16 +118,39 @@ def render(
                     tasks[stage] = bar.add_task(_STAGE_LABELS.get(stage, stage), total=total)
                 bar.update(tasks[stage], completed=done, total=total)
 
-            result = run_render(request, output, progress=progress)
-    except RequestError as error:
-        _fail(str(error))
+            result = (run_preview if draft else run_render)(request, output, progress=progress)
     except ReelforgeError as error:
         _fail(str(error))
+    if draft:
+        console.print(f"[green]wrote[/] {result.draft}  ({result.duration:.2f} s draft, {result.size[0]}x"
+                      f"{result.size[1]} @ {result.fps} fps) and {result.storyboard} ({len(result.scenes)} scenes)")
+        print(result.draft)
+        return
     if result.emotion_reason != "requested":
         console.print(f"emotion: {result.emotion} (detected: {result.emotion_reason})")
     console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frame_count} frames, "
                   f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
     print(result.output)
+
+
+@app.command()
+def batch(
+    requests: Path = typer.Argument(..., help="requests.jsonl (one JSON request a line) or requests.csv (a header "
+                                    "row of field names)."),
+    out: Path = typer.Option(..., "--out", help="The folder for the videos (NNNN-HASH.mp4 per line)."),
+    quality: Optional[str] = typer.Option(None, "--quality", help="speed | balanced | quality | ultra, for every "
+                                          "line."),
+) -> None:
+    """Render many videos; a re-run skips finished ones. Exit 0: all rendered, 1: some failed, 2: bad batch file."""
+    from reelforge.batch import run_batch
+
+    try:
+        outcomes = run_batch(requests, out, quality, console)
+    except ReelforgeError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"--out: cannot write to {out}: {error}")
+    raise typer.Exit(code=1 if any(outcome.status == "failed" for outcome in outcomes) else 0)
 
 
 def _settings(**overrides: Any):  # -> reelforge.server.settings.Settings

@@ -327,8 +327,11 @@ def character_emotion(request: VideoRequest, script: str, narration: Narration) 
 
 
 def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
-            llm: LLMConfig | None = None) -> RenderPlan:
-    """Everything before the frames, done once per video: script, narration, scene plan, emotion, soundtrack."""
+            llm: LLMConfig | None = None, preset: Preset | None = None) -> RenderPlan:
+    """Everything before the frames, done once per video: script, narration, scene plan, emotion, soundtrack.
+
+    ``preset`` replaces the request's quality preset (the preview's draft).
+    """
     report = progress or _noop
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -345,7 +348,7 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
     timings["voice"] = time.perf_counter() - clock
     report("voice", 1, 1)
 
-    preset = preset_for(request.quality, request.aspect)
+    preset = preset or preset_for(request.quality, request.aspect)
     duration = video_duration(request, narration)
     scenes = plan_scenes(request, script.text, narration, duration)
     mood = character_emotion(request, script.text, narration)

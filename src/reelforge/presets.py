@@ -39,13 +39,23 @@ _PRESETS = {
     Quality.quality: (30, 1080, 1920, 8_000_000, "medium", 1.0),
     Quality.ultra: (30, 2160, 3840, 16_000_000, "medium", 0.5),
 }
+_DRAFT = (12, 270, 480, 600_000, "ultrafast", 1.0)  # `reelforge preview`: a quick low-resolution draft
 
 
 def preset_for(quality: Quality, aspect: Aspect = Aspect.portrait) -> Preset:
     """The preset of a quality level; 16:9 swaps the sides, 1:1 keeps the pixel count class (short side)."""
-    fps, width, height, bitrate, x264_preset, scene_scale = _PRESETS[quality]
+    return _sized(quality.value, _PRESETS[quality], aspect)
+
+
+def draft_preset(aspect: Aspect = Aspect.portrait) -> Preset:
+    """The preview's draft: 270x480 (by aspect) at 12 fps, encoded with x264's fastest preset."""
+    return _sized("draft", _DRAFT, aspect)
+
+
+def _sized(name: str, values: tuple[int, int, int, int, str, float], aspect: Aspect) -> Preset:
+    fps, width, height, bitrate, x264_preset, scene_scale = values
     if aspect is Aspect.landscape:
         width, height = height, width
     elif aspect is Aspect.square:
         height = width
-    return Preset(quality.value, width, height, fps, bitrate, x264_preset, scene_scale)
+    return Preset(name, width, height, fps, bitrate, x264_preset, scene_scale)
