@@ -50,7 +50,7 @@ EXPRESSIONS: dict[Emotion, Expression] = {
 
 _WORDS: dict[Emotion, set[str]] = {
     Emotion.fearful: {"afraid", "fear", "scared", "terrified", "panic", "danger", "dread", "horror", "nightmare"},
-    Emotion.angry: {"angry", "furious", "rage", "hate", "outrage", "unfair", "fight", "furious", "enough"},
+    Emotion.angry: {"angry", "furious", "rage", "hate", "outrage", "unfair", "fight", "enough"},
     Emotion.surprised: {"suddenly", "surprise", "surprising", "unexpected", "wow", "whoa", "shocking",
                         "amazing", "unbelievable"},
     Emotion.disgusted: {"disgusting", "gross", "filthy", "rotten", "vile", "sick", "nasty"},

@@ -113,7 +113,8 @@ def saccades(times: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, n
         gaze[(times >= clock) & (times < clock + hold)] = target
         target = np.zeros(2) if rng.random() < 0.55 else rng.uniform([-0.7, -0.4], [0.7, 0.3])
         clock += hold
-    return ema(gaze, 0.55)[:, 0], ema(gaze, 0.55)[:, 1]
+    smoothed = ema(gaze, 0.55)
+    return smoothed[:, 0], smoothed[:, 1]
 
 
 def perform(narration: Narration, fps: float, frame_count: int, emotion: Emotion, seed: int) -> Performance:

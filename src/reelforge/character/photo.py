@@ -101,7 +101,7 @@ class PortraitCharacter:
         self.right = np.array([-self.up[1], self.up[0]], np.float32)
         if self.right[0] < 0:
             self.right = -self.right
-        self.mouth = (p[LANDMARKS["mouth_left"]] + p[LANDMARKS["mouth_right"]]) / 2
+        self._measure_face()
         self.neck = p[LANDMARKS["chin"]] - self.up * 0.5 * self.eyes
         self.cavity, self.teeth = color_map([(84, 30, 36), (232, 226, 214)])
         lo, hi = p.min(0), p.max(0)
@@ -111,6 +111,22 @@ class PortraitCharacter:
                int(min(hi[0] + margin[0], width)), int(min(hi[1] + margin[1] * 1.4, height)))
         self.mesh = FaceMesh(p, box)
         self.lid_skin = {side: self._skin_above(side) for side in ("left", "right")}
+
+    def _measure_face(self) -> None:
+        """What the moves need of the rest face, measured once: how much of the lower face the jaw carries,
+        where each lip point sits across the mouth, how open each eye is."""
+        p, down = self.points, -self.up
+        mouth = (p[LANDMARKS["mouth_left"]] + p[LANDMARKS["mouth_right"]]) / 2
+        across, below = (p - mouth) @ self.right, (p - mouth) @ down
+        jaw_half = float(np.linalg.norm(p[LANDMARKS["jaw_left"]] - p[LANDMARKS["jaw_right"]])) / 2
+        self.mouth_half = float(np.linalg.norm(p[LANDMARKS["mouth_left"]] - p[LANDMARKS["mouth_right"]])) / 2
+        chin_below = float((p[LANDMARKS["chin"]] - mouth) @ down)
+        lateral = np.clip(1.0 - (across / (jaw_half * 1.1)) ** 2, 0.0, 1.0)
+        self.lower_face = np.clip(below / (0.25 * chin_below), 0.0, 1.0) * lateral
+        self.lips = sorted(set(sum((REGIONS[k] for k in REGIONS if "lip" in k), [])))
+        self.lip_side = np.clip(across[self.lips] / max(self.mouth_half, 1e-6), -1.2, 1.2)
+        self.lid_gap = {side: (p[REGIONS[f"{side}_lid_lower"]] - p[REGIONS[f"{side}_lid_upper"]]) @ down
+                        for side in ("left", "right")}
 
     def _skin_above(self, side: str) -> tuple[int, int, int]:
         """The colour of the eyelid skin just above an eye's upper contour (median, so lashes don't count)."""
@@ -122,32 +138,23 @@ class PortraitCharacter:
 
     def moves(self, c: FaceControls) -> np.ndarray:
         """How far (pixels) each landmark moves for these controls."""
-        p, moves, eyes = self.points, np.zeros_like(self.points), self.eyes
+        moves, eyes = np.zeros_like(self.points), self.eyes
         down, right = -self.up, self.right
-        rel = p - self.mouth
-        across, below = rel @ right, rel @ down
-        jaw_half = float(np.linalg.norm(p[LANDMARKS["jaw_left"]] - p[LANDMARKS["jaw_right"]])) / 2
-        mouth_half = float(np.linalg.norm(p[LANDMARKS["mouth_left"]] - p[LANDMARKS["mouth_right"]])) / 2
-        chin_below = float((p[LANDMARKS["chin"]] - self.mouth) @ down)
 
         opening = max(c.jaw_open, 0.0) * (1.0 - min(c.lip_press, 1.0)) * 0.3 * eyes
-        lateral = np.clip(1.0 - (across / (jaw_half * 1.1)) ** 2, 0.0, 1.0)
-        lower_face = np.clip(below / (0.25 * chin_below), 0.0, 1.0) * lateral
-        moves += np.outer(lower_face * opening, down)
+        moves += np.outer(self.lower_face * opening, down)
         lower_lip = REGIONS["lower_lip_inner"][1:-1] + REGIONS["lower_lip_outer"][1:-1]
         moves[lower_lip] = np.outer(np.full(len(lower_lip), opening), down)
         upper_lip = REGIONS["upper_lip_inner"][1:-1] + REGIONS["upper_lip_outer"][1:-1]
         moves[upper_lip] -= 0.12 * opening * down
-        lips = sorted(set(sum((REGIONS[k] for k in REGIONS if "lip" in k), [])))
-        side = np.clip(across[lips] / max(mouth_half, 1e-6), -1.2, 1.2)
-        moves[lips] += np.outer(side * (0.16 * c.mouth_wide + 0.08 * c.smile) * mouth_half, right)
-        moves[lips] -= np.outer(np.abs(side) ** 2 * c.smile * 0.12 * eyes, down)
+        side = self.lip_side
+        moves[self.lips] += np.outer(side * (0.16 * c.mouth_wide + 0.08 * c.smile) * self.mouth_half, right)
+        moves[self.lips] -= np.outer(np.abs(side) ** 2 * c.smile * 0.12 * eyes, down)
         moves[REGIONS["lower_lip_outer"][1:-1]] -= 0.04 * c.lip_tuck * eyes * down  # F/V: lower lip tucks up
 
-        for side_name, lid in (("left", c.lid_left), ("right", c.lid_right)):
-            upper, lower = REGIONS[f"{side_name}_lid_upper"], REGIONS[f"{side_name}_lid_lower"]
-            gap = (p[lower] - p[upper]) @ down
-            moves[upper] -= np.outer(gap * 0.18 * c.eye_wide, down)  # a closing lid is painted, see _paint_lid
+        for side_name in ("left", "right"):
+            upper = REGIONS[f"{side_name}_lid_upper"]
+            moves[upper] -= np.outer(self.lid_gap[side_name] * 0.18 * c.eye_wide, down)  # a closing lid is painted, see _paint_lid
             moves[REGIONS[f"{side_name}_iris"]] += c.gaze_x * 0.09 * eyes * right + c.gaze_y * 0.05 * eyes * down
             moves[REGIONS[f"{side_name}_brow"]] -= (0.11 * (c.brow_left if side_name == "left" else c.brow_right)
                                                    + 0.01 * c.micro) * eyes * down
