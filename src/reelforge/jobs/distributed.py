@@ -41,7 +41,7 @@ from celery.exceptions import Ignore, Retry
 
 from reelforge.encode import atomic_write_bytes
 from reelforge.errors import ReelforgeError
-from reelforge.jobs.local import REPORT_EVERY_S, overall_progress, remove_outputs
+from reelforge.jobs.local import overall_progress, remove_outputs, throttled
 from reelforge.jobs.store import RUNNING, Job, JobStore
 from reelforge.pipeline import ProgressCallback, RenderPlan, prepare, write_plan_subtitles
 from reelforge.request import parse_request
@@ -182,14 +182,9 @@ def _load_plan(job_id: str) -> RenderPlan:
 def _reporter(job_id: str, report: ProgressCallback) -> ProgressCallback:
     """A render's progress callback: passes reports on (throttled) and stops the render once cancelled."""
     board = _board()
-    last = 0.0
 
+    @throttled
     def progress(stage: str, done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last < REPORT_EVERY_S and done not in (0, total):
-            return
-        last = now
         report(stage, done, total)
         if board.stopped(job_id):
             raise RenderStopped(f"job {job_id} was stopped")

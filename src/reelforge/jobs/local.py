@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from reelforge.errors import ReelforgeError
@@ -39,6 +40,21 @@ def overall_progress(stage: str, done: int, total: int) -> float:
     return start + (end - start) * (done / total if total else 1.0)
 
 
+def throttled(report: Callable[[str, int, int], None]) -> Callable[[str, int, int], None]:
+    """A progress callback passing on each stage's first and last report, and at most one every REPORT_EVERY_S."""
+    last = 0.0
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < REPORT_EVERY_S and done not in (0, total):
+            return
+        last = now
+        report(stage, done, total)
+
+    return progress
+
+
 def remove_outputs(output_dir: Path, job_id: str) -> None:
     """Delete a job's files, finished or partial (temporary names start with a dot)."""
     for path in list(output_dir.glob(f"{job_id}.*")) + list(output_dir.glob(f".{job_id}.*")):
@@ -54,14 +70,9 @@ def run_job(db_path: str, job_id: str, output_dir: str, segment_processes: int =
 
     store, folder = JobStore(Path(db_path)), Path(output_dir)
     parent = os.getppid()
-    last_report = 0.0
 
+    @throttled
     def progress(stage: str, done: int, total: int) -> None:
-        nonlocal last_report
-        now = time.monotonic()
-        if now - last_report < REPORT_EVERY_S and done not in (0, total):
-            return
-        last_report = now
         if os.getppid() != parent:
             raise JobStopped(cancelled=False)
         if not store.report(job_id, stage, overall_progress(stage, done, total)):
