@@ -69,6 +69,17 @@ def render_cache(tmp_path_factory):
     return run
 
 
+def wait_for_job(client, job_id: str, states, timeout: float = 90) -> dict:
+    """Poll GET /jobs/{id} until the job reaches one of ``states``; fail the test if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["state"] in states:
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} never reached {states}: {job}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

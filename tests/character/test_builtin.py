@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from reelforge.character.rig import VISEMES, FaceControls
-from reelforge.character.stage import CharacterStage
+from reelforge.character.stage import CharacterStage, placement
 from reelforge.look.styles import STYLES
 from reelforge.request import CharacterType, Emotion, Style
 
@@ -29,11 +29,11 @@ def inside(frame: np.ndarray) -> np.ndarray:
     return cv2.erode(covered, np.ones((5, 5), np.uint8)).astype(bool)
 
 
-def mouth_box(kind: CharacterType) -> tuple[slice, slice]:
+def mouth_box() -> tuple[slice, slice]:
     """The lower face in pixels: head units x -0.6..0.6, y 0.2..1.0 around the stage's head centre."""
-    stage = CharacterStage(kind, 0, SIZE, STYLES[Style.realistic], Emotion.neutral)
-    rows = slice(int(stage.y + 0.2 * stage.unit), int(stage.y + 1.0 * stage.unit))
-    cols = slice(int(stage.x - 0.6 * stage.unit), int(stage.x + 0.6 * stage.unit))
+    x, y, unit = placement(SIZE, inset=False)
+    rows = slice(int(y + 0.2 * unit), int(y + 1.0 * unit))
+    cols = slice(int(x - 0.6 * unit), int(x + 0.6 * unit))
     return rows, cols
 
 
@@ -44,7 +44,7 @@ def test_character_fills_its_place_and_opens_its_mouth_on_ah(kind):
     assert 0.15 < covered.mean() < 0.85  # a character, not a dot and not a wall
     ah = FaceControls(jaw_open=VISEMES["open"].jaw_open, mouth_wide=VISEMES["open"].mouth_wide)
     opened = drawn(kind, ah)
-    rows, cols = mouth_box(kind)
+    rows, cols = mouth_box()
     changed = np.any(np.abs(opened.astype(int) - rest.astype(int)) > 40, axis=2)
     assert changed[rows, cols].mean() > 0.03, "the mouth did not open"
     assert changed[rows, cols].sum() > 0.8 * changed.sum(), "something other than the mouth moved"
@@ -66,15 +66,15 @@ def test_seeds_choose_different_looks(kind):
 def test_robot_has_led_eyes_and_a_grille_that_lights_up():
     rest = drawn(CharacterType.robot, FaceControls())
     talking = drawn(CharacterType.robot, FaceControls(jaw_open=0.9))
-    rows, cols = mouth_box(CharacterType.robot)
+    rows, cols = mouth_box()
     bright = lambda frame: (frame[rows, cols].max(axis=2) > 180).sum()  # noqa: E731
     assert bright(talking) > 1.8 * bright(rest)
 
 
 def test_blink_and_brows_move_the_upper_face():
     rest = drawn(CharacterType.person, FaceControls())
-    stage = CharacterStage(CharacterType.person, 0, SIZE, STYLES[Style.realistic], Emotion.neutral)
-    eyes = slice(int(stage.y - 0.45 * stage.unit), int(stage.y + 0.1 * stage.unit))
+    _, y, unit = placement(SIZE, inset=False)
+    eyes = slice(int(y - 0.45 * unit), int(y + 0.1 * unit))
     for controls in (FaceControls(lid_left=1, lid_right=1), FaceControls(brow_left=1, brow_right=1)):
         changed = np.any(np.abs(drawn(CharacterType.person, controls).astype(int) - rest) > 40, axis=2)
         assert changed[eyes].sum() > 0.8 * changed.sum() > 0

@@ -15,15 +15,15 @@ from reelforge.character.performance import (
 from reelforge.request import Emotion
 from reelforge.voice import narrate
 from reelforge.voice.narration import Narration
+from test_modes import SCRIPT
 
 FPS = 24
-SPOKEN_WITH_PAUSES = "Hello there. We waited all day for the boats to come back. Then, at last, they arrived."
 
 
 @pytest.fixture(scope="module")
 def narration():
     """Real Piper speech with pauses between sentences and after commas."""
-    return narrate(SPOKEN_WITH_PAUSES, 8.0, seed=3)
+    return narrate(SCRIPT, 8.0, seed=3)
 
 
 def silent_narration(seconds: float) -> Narration:

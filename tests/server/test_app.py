@@ -4,7 +4,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import probe
+from conftest import probe, wait_for_job
 from reelforge.server.app import create_app
 from reelforge.server.settings import Settings
 
@@ -15,16 +15,6 @@ SHORT = {"text": "Rain on a quiet city street.", "is_custom": True, "quality": "
 def client(tmp_path):
     with TestClient(create_app(Settings(data_dir=tmp_path, max_duration=30))) as client:
         yield client
-
-
-def _wait(client, job_id, states, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/jobs/{job_id}").json()
-        if job["state"] in states:
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} never reached {states}: {job}")
 
 
 def test_generate_answers_script_and_a_playable_video_url_with_range(client, tmp_path):
@@ -96,13 +86,13 @@ def test_job_progress_streams_until_the_end(client):
 
 def test_cancel_stops_a_running_render_and_leaves_no_file(client, tmp_path):
     job_id = client.post("/jobs", json={**SHORT, "duration": 25}).json()["id"]
-    job = _wait(client, job_id, {"running"})
+    job = wait_for_job(client, job_id, {"running"})
     while job["stage"] != "frames":
         job = client.get(f"/jobs/{job_id}").json()
         time.sleep(0.05)
     asked = time.monotonic()
     assert client.delete(f"/jobs/{job_id}").status_code == 200
-    job = _wait(client, job_id, {"cancelled", "succeeded", "failed"}, timeout=10)
+    job = wait_for_job(client, job_id, {"cancelled", "succeeded", "failed"}, timeout=10)
     assert job["state"] == "cancelled" and time.monotonic() - asked < 3.0
     time.sleep(0.3)
     assert not [p for p in (tmp_path / "videos").iterdir() if job_id in p.name]

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from skimage import data as skdata
 
-from conftest import decode_frames, free_port, start_server
+from conftest import decode_frames, free_port, start_server, wait_for_job
 from reelforge.server.app import create_app
 from reelforge.server.settings import Settings
 from reelforge.server.uploads import UploadKind, UploadStore, request_upload_fields
@@ -258,10 +258,7 @@ def test_a_job_with_a_background_upload_shows_the_photo(tmp_path):
                 "style": "realistic", "captions": False, "atmosphere": "none", "lighting": "none",
                 "background_image": upload_id}
         job_id = live.post("/jobs", json=body).json()["id"]
-        deadline = time.monotonic() + 90
-        while (job := live.get(f"/jobs/{job_id}").json())["state"] not in ("succeeded", "failed"):
-            assert time.monotonic() < deadline, job
-            time.sleep(0.2)
+        job = wait_for_job(live, job_id, {"succeeded", "failed"})
         assert job["state"] == "succeeded", job
     frame = decode_frames(tmp_path / "live" / "videos" / f"{job_id}.mp4")[10]
     assert frame.shape == (1280, 720, 3)
@@ -292,10 +289,7 @@ def test_a_character_job_speaks_through_an_uploaded_portrait(tmp_path):
         body = {"text": "Hello from orbit.", "is_custom": True, "quality": "speed", "duration": 2.0, "seed": 1,
                 "video_type": "character", "portrait_image": portrait, "captions": False}
         job_id = live.post("/jobs", json=body).json()["id"]
-        deadline = time.monotonic() + 90
-        while (job := live.get(f"/jobs/{job_id}").json())["state"] not in ("succeeded", "failed"):
-            assert time.monotonic() < deadline, job
-            time.sleep(0.2)
+        job = wait_for_job(live, job_id, {"succeeded", "failed"})
         assert job["state"] == "succeeded", job
         assert job["emotion"] and "VADER" in job["emotion_reason"]  # emotion left unset: detected and reported
     frame = decode_frames(tmp_path / "live" / "videos" / f"{job_id}.mp4")[5]
