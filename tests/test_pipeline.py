@@ -147,3 +147,36 @@ def test_particles_move_over_a_still_scene(render_cache, atmosphere):
 
     assert changed(b[12], a[12]) > 0.001  # particles are there
     assert changed(b[12], b[16]) > changed(a[12], a[16]) + 0.002  # and they move
+
+
+def _chroma(frame: np.ndarray) -> float:
+    """Mean distance from grey of the upper half (captions off): about 0 in a noir frame."""
+    yuv = cv2.cvtColor(frame[: frame.shape[0] // 2], cv2.COLOR_RGB2YUV).astype(int)
+    return float(np.abs(yuv[..., 1:] - 128).mean())
+
+
+def test_timeline_scenes_play_at_their_times_with_their_own_look(render_cache, photo):
+    scenes = [{"text": "Dawn breaks over the quiet mountains.", "duration": 3.0},
+              {"text": "By night the city glows.", "duration": 3.0, "style": "noir", "theme": "city",
+               "transition": "crossfade"},
+              {"text": "An old photo from the archive.", "background_image": str(photo), "style": "vintage",
+               "transition": "fade_black", "camera_movement": "slow_zoom_in"}]
+    result, path = render_cache(scenes=scenes, seed=4, atmosphere="none", lighting="none", captions=False)
+    assert [(s.start, s.end) for s in result.scenes[:2]] == [(0.0, 3.0), (3.0, 6.0)]
+    assert result.scenes[2].end == pytest.approx(result.duration, abs=1 / 15) and result.duration > 7.0
+    assert [s.style.value for s in result.scenes] == ["cinematic", "noir", "vintage"]
+    assert result.scenes[1].theme == "city" and result.scenes[0].theme == "mountains"
+    frames = decode_frames(path)
+    assert probe(path)["frames"] == len(frames) == round(result.duration * 15)
+    chroma = [_chroma(frame) for frame in frames]
+    grey = [i for i, value in enumerate(chroma) if value < 1.0]
+    # noir from the end of the crossfade into scene 2 until the fade to black reaches black at 6.0 s
+    assert grey[0] == pytest.approx((3.0 + 0.25) * 15, abs=1.5)
+    assert grey[-1] == pytest.approx(6.0 * 15, abs=1.5)
+    assert grey == list(range(grey[0], grey[-1] + 1))
+    assert min(chroma[:40]) > 5  # a coloured dawn before
+    dark = [i for i, frame in enumerate(frames) if frame.mean() < 12]  # fade_black dips at 6.0 s
+    assert dark and all(abs(i / 15 - 6.0) <= 0.1 for i in dark)
+    archive = frames[round(7.0 * 15)].astype(float)
+    red, _, blue = archive[..., 0].mean(), archive[..., 1].mean(), archive[..., 2].mean()
+    assert red > blue + 15  # the astronaut photo in warm sepia, not a procedural sky

@@ -65,3 +65,33 @@ def test_missing_background_file_is_a_clear_error(tmp_path):
 
 def test_request_error_is_a_value_error():
     assert issubclass(RequestError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("scenes", "field", "expected"),
+    [
+        ([], "scenes", "at least one scene"),
+        ([{"text": "a", "style": "sketch"}], "scenes.0.style", "'noir'"),
+        ([{"text": "a"}, {"text": "  "}], "scenes.1.text", "needs words"),
+        ([{"duration": 2}], "scenes.0.text", "needs words"),
+        ([{"text": "a", "duration": 0.5}], "scenes.0.duration", "greater than or equal to 1"),
+        ([{"text": "a", "duration": 200}, {"text": "b", "duration": 200}], "scenes", "add up to more than 300"),
+        ([{"text": "a", "background_image": "/no/such.png"}], "scenes.0.background_image", "file not found"),
+        ([{"text": "a", "colour": "red"}], "scenes.0.colour", "unknown field"),
+        ([{"text": "a"}] * 31, "scenes", "at most 30"),
+    ],
+)
+def test_each_invalid_timeline_field_is_named(scenes, field, expected):
+    with pytest.raises(RequestError) as caught:
+        parse_request({"scenes": scenes})
+    assert caught.value.field == field
+    assert expected in str(caught.value)
+
+
+def test_a_timeline_text_is_its_scenes_words():
+    request = parse_request({"scenes": [{"text": " One. "}, {"text": "Two."}]})
+    assert request.text == "One. Two." and request.is_custom
+    assert parse_request(request.model_dump(mode="json", exclude_unset=True)) == request  # stored and read back
+    with pytest.raises(RequestError) as caught:
+        parse_request({"text": "Something else.", "scenes": [{"text": "One."}]})
+    assert caught.value.field == "text"

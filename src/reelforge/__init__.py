@@ -2,8 +2,8 @@
 
 from reelforge.errors import MediaError, ReelforgeError, RequestError, ScriptError
 from reelforge.pipeline import RenderResult, render
-from reelforge.request import VideoRequest, parse_request
+from reelforge.request import TimelineScene, VideoRequest, parse_request
 
-__all__ = ["MediaError", "ReelforgeError", "RenderResult", "RequestError", "ScriptError", "VideoRequest",
-           "parse_request", "render"]
+__all__ = ["MediaError", "ReelforgeError", "RenderResult", "RequestError", "ScriptError", "TimelineScene",
+           "VideoRequest", "parse_request", "render"]
 __version__ = "0.1.0"

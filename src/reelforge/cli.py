@@ -46,8 +46,8 @@ def _request_from(request_file: Optional[Path], options: dict[str, Any]) -> Vide
         if not isinstance(data, dict):
             _fail("--request: the file must hold one JSON object with the API's field names")
     data.update({key: value for key, value in options.items() if value is not None})
-    if "text" not in data:
-        _fail("text: missing; give --text \"...\" or a --request file with a \"text\" field")
+    if "text" not in data and "scenes" not in data:
+        _fail("text: missing; give --text \"...\" or a --request file with a \"text\" (or \"scenes\") field")
     return parse_request(data)
 
 

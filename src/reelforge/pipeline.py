@@ -6,6 +6,8 @@ script -> narration -> plan -> emotion -> soundtrack -> per scene: layers (theme
 scene layers are built one scene ahead and dropped after use, so memory stays flat as duration grows.
 Character and hybrid modes draw the talking character over the scene (softly blurred behind a full-frame
 character, sharp behind a hybrid one) after the transition, on the narration's clock.
+A timeline request (``scenes``) narrates each scene in its own span, and each scene brings its own style,
+camera move, transition, character and background.
 
 ``render`` is ``prepare`` (script, narration, plan, emotion, soundtrack: computed once, picklable) then
 ``encode_frames``. Any frame range of a plan can be encoded on its own (segments.py renders a video in
@@ -38,17 +40,18 @@ from reelforge.look.atmosphere import fog_layers
 from reelforge.look.finish import FrameFinisher
 from reelforge.look.lut import Lut3D, apply_lut, load_cube
 from reelforge.look.mood import grade_mood
-from reelforge.look.styles import STYLES, Style
-from reelforge.plan import TRANSITION_S, ScenePlan, plan_scenes, transition_for
+from reelforge.look.styles import STYLES
+from reelforge.plan import TRANSITION_S, ScenePlan, plan_scenes, plan_timeline
 from reelforge.presets import Preset, preset_for
-from reelforge.request import CameraTarget, Emotion, VideoRequest, VideoType
+from reelforge.request import CameraTarget, CharacterType, Emotion, VideoRequest, VideoType
+from reelforge.request import Style as StyleName
 from reelforge.scene import build_layers, image_layers, source_size
 from reelforge.scene.builder import DRAW_SCALE
 from reelforge.scene.layers import Layer
 from reelforge.script import ScriptResult, write_script
 from reelforge.script.llm import LLMConfig
 from reelforge.voice import Narration, narrate
-from reelforge.voice.narration import TAIL_S
+from reelforge.voice.narration import TAIL_S, narrate_timeline
 
 ProgressCallback = Callable[[str, int, int], None]
 FramesWriter = Callable[..., Path]  # (plan, output, *, progress, poster): the video with its soundtrack
@@ -114,15 +117,17 @@ def video_duration(request: VideoRequest, narration: Narration) -> float:
     return max(request.duration, narration.speech_end + TAIL_S)
 
 
-def scene_layers(request: VideoRequest, scene: ScenePlan, style: Style, lut: Lut3D | None,
-                 size: tuple[int, int], paint_width: int, backdrop_blur: float = 0.0) -> list[PreparedLayer]:
-    """Build a scene's layers at source ``size`` and give them the look: fog, mood, style, LUT, depth of field.
+def scene_layers(request: VideoRequest, scene: ScenePlan, lut: Lut3D | None, size: tuple[int, int],
+                 paint_width: int, backdrop_blur: float = 0.0) -> list[PreparedLayer]:
+    """Build a scene's layers at source ``size`` and give them the look: fog, mood, the scene's style, LUT,
+    depth of field.
 
     ``backdrop_blur`` (pixels at a 1400-pixel-wide source) softens every layer behind a character.
     """
     width, height = size
-    if request.background_image is not None:
-        layers = image_layers(request.background_image, width, height)
+    style = STYLES[scene.style]
+    if scene.background_image is not None:
+        layers = image_layers(scene.background_image, width, height)
     else:
         layers = build_layers(scene.theme, scene.time_of_day, width, height, scene.seed, paint_width)
     if scene.atmosphere == "fog":
@@ -169,38 +174,57 @@ class FrameRenderer:
                  duration: float, emotion: Emotion | None = None):
         self.request, self.preset, self.scenes = request, preset, scenes
         self.frame_count = round(duration * preset.fps)
-        self.style = STYLES[request.style]
-        self.transition = TRANSITIONS[transition_for(request)]
         lut = load_cube(request.lut_file) if request.lut_file else None
         # Photos keep their detail at full size; painted scenes are composited at the preset's scene size.
-        self.scene_size = preset.size if request.background_image is not None else preset.scene_size
+        photos = any(scene.background_image is not None for scene in scenes)
+        self.scene_size = preset.size if photos else preset.scene_size
         # behind a full-frame character the scene is a soft blur: composite it at half size, it loses nothing
-        soft = request.video_type is VideoType.character and request.background_image is None
+        soft = request.video_type is VideoType.character and not photos
         self.backdrop_size = (self.scene_size[0] // 2, self.scene_size[1] // 2) if soft else self.scene_size
         size = source_size(*self.backdrop_size)
         paint_width = source_size(*preset.size)[0] // DRAW_SCALE
         backdrop_blur = 10.0 if request.video_type is VideoType.character else 0.0
-        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size, paint_width,
-                                                       backdrop_blur), len(scenes))
+        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], lut, size, paint_width, backdrop_blur),
+                                len(scenes))
         self.compositor = LayerCompositor(self.backdrop_size)
-        self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox)
+        self._finishers: dict[StyleName, FrameFinisher] = {}
         pages = caption_pages(request, preset, narration)
         self.captions = CaptionRenderer(pages, preset.size) if pages is not None else None
         smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
         self.smoother = FlowSmoother() if smoothing else None
-        self.stage: CharacterStage | PortraitStage | None = None
+        self.emotion = emotion or request.emotion
+        self._stages: dict[tuple[CharacterType, StyleName], CharacterStage | PortraitStage] = {}
         self.performance: Performance | None = None
-        inset = request.video_type is VideoType.hybrid
         # a portrait in character mode is the whole picture: no scene is composited under it
-        self.photo_only = request.portrait_image is not None and not inset
+        self.photo_only = request.portrait_image is not None and request.video_type is VideoType.character
         if request.video_type is not VideoType.cinematic:
-            emotion = emotion or request.emotion
-            self.performance = perform(narration, preset.fps, self.frame_count, emotion, request.seed)
+            self.performance = perform(narration, preset.fps, self.frame_count, self.emotion, request.seed)
+            self.stage(0)  # a portrait without exactly one face is refused here, before any frame
+
+    def finisher(self, index: int) -> FrameFinisher:
+        """The per-frame finishes of scene ``index``'s style (made once per style)."""
+        style = self.scenes[index].style
+        if style not in self._finishers:
+            request = self.request
+            self._finishers[style] = FrameFinisher(STYLES[style], self.preset.size, self.preset.fps, request.seed,
+                                                   request.letterbox)
+        return self._finishers[style]
+
+    def stage(self, index: int) -> CharacterStage | PortraitStage | None:
+        """Scene ``index``'s talking character (made once per character and style), None in cinematic mode."""
+        request, scene = self.request, self.scenes[index]
+        if request.video_type is VideoType.cinematic:
+            return None
+        key = (scene.character_type, scene.style)
+        if key not in self._stages:
+            inset = request.video_type is VideoType.hybrid
             if request.portrait_image is not None:
-                self.stage = PortraitStage(request.portrait_image, self.scene_size, self.style, emotion, inset)
+                self._stages[key] = PortraitStage(request.portrait_image, self.scene_size, STYLES[scene.style],
+                                                  self.emotion, inset)
             else:
-                self.stage = CharacterStage(request.character_type, request.seed, self.scene_size, self.style,
-                                            emotion, inset)
+                self._stages[key] = CharacterStage(scene.character_type, request.seed, self.scene_size,
+                                                   STYLES[scene.style], self.emotion, inset)
+        return self._stages[key]
 
     def _span(self, index: int) -> tuple[float, float]:
         """The time a scene is on screen, its transitions included (the camera move covers all of it)."""
@@ -216,12 +240,12 @@ class FrameRenderer:
     def _scene_frame(self, index: int, t: float, frame_index: int) -> np.ndarray:
         scene = self.scenes[index]
         progress = self._progress(index, t)
-        view = camera_view(self.request.camera_movement, progress)
+        view = camera_view(scene.camera_movement, progress)
         scale = self.backdrop_size[0] / self.preset.width
-        weave_x, weave_y = self.finisher.weave(frame_index)
+        weave_x, weave_y = self.finisher(index).weave(frame_index)
         rgba = self.compositor.render(self.cache.get(index), view, (weave_x * scale, weave_y * scale))
         rgb = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
-        self.finisher.light(rgb, scene.lighting, t, progress)
+        self.finisher(index).light(rgb, scene.lighting, t, progress)
         return rgb
 
     def _active(self, t: float) -> list[int]:
@@ -234,22 +258,23 @@ class FrameRenderer:
         active = self._active(t)
         if self.photo_only:
             rgb = np.empty((self.scene_size[1], self.scene_size[0], 3), np.uint8)
-            view = camera_view(self.request.camera_movement, self._progress(active[-1], t))
-            self.stage.draw(rgb, self.performance.at(frame_index), view)
+            view = camera_view(self.scenes[active[-1]].camera_movement, self._progress(active[-1], t))
+            self.stage(active[-1]).draw(rgb, self.performance.at(frame_index), view)
             return self._finish(rgb, active, t, frame_index)
         rgb = self._scene_frame(active[-1], t, frame_index)
         if len(active) > 1:
             outgoing = self._scene_frame(active[0], t, frame_index)
             boundary_start = self._span(active[-1])[0]
-            rgb = self.transition(outgoing, rgb, (t - boundary_start) / TRANSITION_S)
+            transition = TRANSITIONS[self.scenes[active[-1]].transition]
+            rgb = transition(outgoing, rgb, (t - boundary_start) / TRANSITION_S)
             if self.smoother is not None:
                 self.smoother.reset()
         if self.smoother is not None:
             rgb = self.smoother.smooth(rgb)
         if self.backdrop_size != self.scene_size:
             rgb = cv2.resize(rgb, self.scene_size, interpolation=cv2.INTER_LINEAR)
-        if self.stage is not None:
-            self.stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
+        if (stage := self.stage(active[-1])) is not None:
+            stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
         return self._finish(rgb, active, t, frame_index)
 
     def _finish(self, rgb: np.ndarray, active: list[int], t: float,
@@ -257,19 +282,20 @@ class FrameRenderer:
         """Upscale to the output size, then particles, bars, captions and film grain."""
         if self.scene_size != self.preset.size:
             rgb = cv2.resize(rgb, self.preset.size, interpolation=cv2.INTER_CUBIC)
-        self.finisher.particles(rgb, self.scenes[active[-1]].atmosphere, t)
-        self.finisher.bars(rgb)
+        finisher = self.finisher(active[-1])
+        finisher.particles(rgb, self.scenes[active[-1]].atmosphere, t)
+        finisher.bars(rgb)
         clean = rgb.copy() if frame_index == self.poster_index else rgb
         if self.captions is not None:
             self.captions.draw(rgb, t)
         i420 = rgb_to_i420(rgb)
-        self.finisher.film(i420, frame_index)
+        finisher.film(i420, frame_index)
         return i420, clean
 
     def _character_view(self, index: int, t: float) -> View | None:
         """The camera view the character follows: the scene's in hybrid mode with camera_target both."""
         if self.request.video_type is VideoType.hybrid and self.request.camera_target is CameraTarget.both:
-            return camera_view(self.request.camera_movement, self._progress(index, t))
+            return camera_view(self.scenes[index].camera_movement, self._progress(index, t))
         return None
 
     @property
@@ -344,13 +370,20 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
 
     clock = time.perf_counter()
     report("voice", 0, 1)
-    narration = narrate(script.text, request.duration, request.seed, request.emotion, request.voice_model)
+    if request.scenes is not None:
+        narration, bounds = narrate_timeline([scene.text for scene in request.scenes],
+                                             [scene.duration for scene in request.scenes], request.seed,
+                                             request.emotion, request.voice_model)
+        duration = bounds[-1]
+        scenes = plan_timeline(request, bounds)
+    else:
+        narration = narrate(script.text, request.duration, request.seed, request.emotion, request.voice_model)
+        duration = video_duration(request, narration)
+        scenes = plan_scenes(request, script.text, narration, duration)
     timings["voice"] = time.perf_counter() - clock
     report("voice", 1, 1)
 
     preset = preset or preset_for(request.quality, request.aspect)
-    duration = video_duration(request, narration)
-    scenes = plan_scenes(request, script.text, narration, duration)
     mood = character_emotion(request, script.text, narration)
     clock = time.perf_counter()
     sound = build_soundtrack(request, narration, scenes, round(duration * preset.fps) / preset.fps, mood.emotion)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from reelforge.request import Atmosphere, Emotion, Lighting, Style, Transition, VideoRequest
+from reelforge.request import (Atmosphere, CameraMovement, CharacterType, Emotion, Lighting, Style, TimelineScene,
+                               Transition, VideoRequest)
 from reelforge.scene.keywords import atmosphere_of, keywords_of, theme_of_text, theme_or_none, time_of_day
 from reelforge.voice.narration import Narration
 
@@ -16,7 +18,7 @@ TRANSITION_S = 0.5
 
 @dataclass(frozen=True)
 class ScenePlan:
-    """One scene: its text, its time span, what to draw and how to light it."""
+    """One scene: its text, its time span, what to draw, how to light, style and film it."""
 
     index: int
     text: str
@@ -28,6 +30,11 @@ class ScenePlan:
     atmosphere: str | None
     lighting: str | None
     seed: int
+    style: Style = Style.cinematic
+    camera_movement: CameraMovement = CameraMovement.static
+    transition: str = "crossfade"  # into this scene from the one before
+    character_type: CharacterType = CharacterType.person
+    background_image: Path | None = None
 
 
 def _time_for(text: str, script: str, rng: np.random.Generator) -> str:
@@ -35,10 +42,10 @@ def _time_for(text: str, script: str, rng: np.random.Generator) -> str:
                                                                       p=[0.35, 0.35, 0.15, 0.15]))
 
 
-def _lighting_for(request: VideoRequest, atmosphere: str | None, time: str) -> str | None:
+def _lighting_for(request: VideoRequest, style: Style, atmosphere: str | None, time: str) -> str | None:
     if request.lighting is not Lighting.auto:
         return None if request.lighting is Lighting.none else request.lighting.value
-    if atmosphere == "sparks" or request.style is Style.vintage:
+    if atmosphere == "sparks" or style is Style.vintage:
         return "flicker"
     if time == "dawn":
         return "exposure"
@@ -62,28 +69,47 @@ def plan_scenes(request: VideoRequest, script: str, narration: Narration, durati
             groups.append((text, start))
     if not groups:
         groups = [(script, 0.0)]
-    script_theme = theme_of_text(script)
+    spans = [(text, 0.0 if index == 0 else max(0.0, start - 0.15),
+              duration if index == len(groups) - 1 else max(0.0, groups[index + 1][1] - 0.15))
+             for index, (text, start) in enumerate(groups)]
+    return _scenes(request, script, spans, [TimelineScene(text=text) for text, _ in groups], rng)
+
+
+def plan_timeline(request: VideoRequest, bounds: list[float]) -> list[ScenePlan]:
+    """The timeline's scenes, one after another between ``bounds`` (0, ..., the end)."""
+    timeline = request.scenes or []
+    spans = [(scene.text, bounds[index], bounds[index + 1]) for index, scene in enumerate(timeline)]
+    return _scenes(request, request.text, spans, timeline, np.random.default_rng(request.seed))
+
+
+def _scenes(request: VideoRequest, script: str, spans: list[tuple[str, float, float]],
+            settings: list[TimelineScene], rng: np.random.Generator) -> list[ScenePlan]:
+    """Scene plans for (text, start, end) spans: what a scene's settings leave unset follows the request,
+    and the theme and time of day follow the words (a scene without theme words keeps the one before)."""
     script_time = _time_for(script, script, rng)
+    previous_theme = theme_of_text(script)
     scenes = []
-    previous_theme = script_theme
-    for index, (text, start) in enumerate(groups):
-        theme = theme_or_none(text) or previous_theme
-        time = time_of_day(text) or script_time
+    for index, ((text, start, end), setting) in enumerate(zip(spans, settings)):
+        theme = setting.theme.value if setting.theme else theme_or_none(text) or previous_theme
+        time = setting.time_of_day.value if setting.time_of_day else time_of_day(text) or script_time
         atmosphere = _atmosphere_for(request, text, script)
-        begin = 0.0 if index == 0 else max(0.0, start - 0.15)
-        end = duration if index == len(groups) - 1 else max(0.0, groups[index + 1][1] - 0.15)
-        scenes.append(ScenePlan(index, text, begin, end, keywords_of(text), theme, time, atmosphere,
-                                _lighting_for(request, atmosphere, time), int(rng.integers(0, 2**31 - 1))))
+        style = setting.style or request.style
+        transition = setting.transition or request.transition
+        scenes.append(ScenePlan(
+            index, text, start, end, keywords_of(text), theme, time, atmosphere,
+            _lighting_for(request, style, atmosphere, time), int(rng.integers(0, 2**31 - 1)), style,
+            setting.camera_movement or request.camera_movement, transition_for(transition, request.emotion),
+            setting.character_type or request.character_type, setting.background_image or request.background_image))
         previous_theme = theme
     return scenes
 
 
-def transition_for(request: VideoRequest) -> str:
-    """The transition between scenes: the requested one, or one that suits the emotion."""
-    if request.transition is not Transition.auto:
-        return request.transition.value
-    if request.emotion in (Emotion.excited, Emotion.happy, Emotion.surprised, Emotion.angry):
+def transition_for(transition: Transition, emotion: Emotion) -> str:
+    """The transition between scenes: the requested one, or (auto) one that suits the emotion."""
+    if transition is not Transition.auto:
+        return transition.value
+    if emotion in (Emotion.excited, Emotion.happy, Emotion.surprised, Emotion.angry):
         return "slide"
-    if request.emotion in (Emotion.sad, Emotion.fearful, Emotion.calm):
+    if emotion in (Emotion.sad, Emotion.fearful, Emotion.calm):
         return "fade_black"
     return "crossfade"

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from reelforge.errors import RequestError
 
 MIN_DURATION = 1.0
 MAX_DURATION = 300.0
 MAX_TEXT_CHARS = 5000
+MAX_SCENES = 30
 
 
 class VideoType(str, Enum):
@@ -114,10 +116,90 @@ class CameraTarget(str, Enum):
     both = "both"
 
 
-class VideoRequest(BaseModel):
-    """Every field of SPEC.md's request, plus seed, aspect, media inputs and look options."""
+class Theme(str, Enum):
+    """The procedural backgrounds."""
+
+    sky = "sky"
+    mountains = "mountains"
+    ocean = "ocean"
+    city = "city"
+    forest = "forest"
+    desert = "desert"
+    space = "space"
+    abstract = "abstract"
+
+
+class TimeOfDay(str, Enum):
+    dawn = "dawn"
+    day = "day"
+    sunset = "sunset"
+    night = "night"
+
+
+def _has_words(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain words, not only spaces")
+    return value.strip()
+
+
+def _existing_file(value: Path | None) -> Path | None:
+    if value is not None and not Path(value).is_file():
+        raise ValueError(f"file not found: {value}")
+    return value
+
+
+class TimelineScene(BaseModel):
+    """One scene of a timeline: its words and, where set, its own look; unset fields follow the request."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The words narrated in this scene.")
+    duration: float | None = Field(None, ge=MIN_DURATION, le=MAX_DURATION,
+                                   description="Seconds on screen; longer when its narration needs it. "
+                                               "null: as long as its narration.")
+    style: Style | None = Field(None, description="This scene's style; null: the request's.")
+    camera_movement: CameraMovement | None = Field(None, description="This scene's camera move; null: the request's.")
+    transition: Transition | None = Field(None, description="The transition into this scene (ignored on the "
+                                                            "first); null: the request's.")
+    character_type: CharacterType | None = Field(None, description="The character of this scene (character and "
+                                                                   "hybrid modes); null: the request's.")
+    background_image: Path | None = Field(None, description="A photo as this scene's background; null: the "
+                                                            "request's, or a procedural scene.")
+    theme: Theme | None = Field(None, description="The procedural background; null: chosen from the words.")
+    time_of_day: TimeOfDay | None = Field(None, description="The sky's time of day; null: from the words.")
+
+    _text_has_words = field_validator("text")(_has_words)
+
+    _file_exists = field_validator("background_image")(_existing_file)
+
+
+class RequestBody(BaseModel):
+    """What every request model shares (the Python one and the HTTP one): strict fields, and a timeline's text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _timeline_text(cls, data: Any) -> Any:
+        """A timeline's text is its scenes' words, narrated as written."""
+        if not isinstance(data, dict) or not isinstance(data.get("scenes"), list):
+            return data
+        if not data["scenes"]:
+            raise ValueError("scenes: give at least one scene, or leave scenes out")
+        texts = []
+        for index, scene in enumerate(data["scenes"]):
+            text = scene.get("text") if isinstance(scene, dict) else getattr(scene, "text", None)
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"scenes.{index}.text: every scene needs words to narrate")
+            texts.append(text.strip())
+        joined = " ".join(texts)
+        if data.get("text") not in (None, joined):
+            raise ValueError("text: a timeline's words are its scenes' texts; leave text out")
+        return {**data, "text": joined, "is_custom": True}
+
+
+class VideoRequest(RequestBody):
+    """Every field of SPEC.md's request, plus seed, aspect, media inputs and look options."""
 
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS,
                       description="The words to narrate (is_custom) or a topic to write a script from.")
@@ -150,20 +232,21 @@ class VideoRequest(BaseModel):
     music_file: Path | None = Field(None, description="Your own music (any format FFmpeg reads), looped or cut.")
     sound_effects: bool = Field(True, description="Transition whooshes, risers, impacts and rain/wind beds.")
     voice_model: Path | None = Field(None, description="A Piper voice .onnx (its .onnx.json beside it).")
+    scenes: list[TimelineScene] | None = Field(None, min_length=1, max_length=MAX_SCENES,
+                                               description="A timeline: scenes narrated as written, one after "
+                                                           "another, each with its own look. text may then be "
+                                                           "left out (it is the scenes' words).")
 
-    @field_validator("text")
-    @classmethod
-    def _text_has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must contain words, not only spaces")
-        return value.strip()
+    @model_validator(mode="after")
+    def _timeline_fits(self) -> VideoRequest:
+        if self.scenes is not None and sum(scene.duration or 0.0 for scene in self.scenes) > MAX_DURATION:
+            raise ValueError(f"scenes: the scenes' durations add up to more than {MAX_DURATION:.0f} s")
+        return self
 
-    @field_validator("background_image", "lut_file", "portrait_image", "music_file", "voice_model")
-    @classmethod
-    def _file_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not Path(value).is_file():
-            raise ValueError(f"file not found: {value}")
-        return value
+    _text_has_words = field_validator("text")(_has_words)
+
+    _file_exists = field_validator("background_image", "lut_file", "portrait_image", "music_file",
+                                   "voice_model")(_existing_file)
 
     @field_validator("portrait_image")
     @classmethod
@@ -180,6 +263,9 @@ class VideoRequest(BaseModel):
         return value
 
 
+_NAMED_MESSAGE = re.compile(r"^([a-z_][a-z0-9_.]*): (.+)$", re.S)
+
+
 def _allowed_values(field: str) -> list[str] | None:
     annotation = VideoRequest.model_fields[field].annotation
     if isinstance(annotation, type) and issubclass(annotation, Enum):
@@ -193,7 +279,10 @@ def describe_validation_error(errors: list[dict[str, Any]], skip: tuple[str, ...
     ``skip`` drops location parts that are not field names (FastAPI puts "body" first).
     """
     first = errors[0]
-    field = ".".join(str(part) for part in first["loc"] if part not in skip) or "request"
+    field = ".".join(str(part) for part in first["loc"] if part not in skip)
+    if not field and (named := _NAMED_MESSAGE.match(first["msg"].removeprefix("Value error, "))):
+        return RequestError(*named.groups())  # a check across fields names its field first
+    field = field or "request"
     if first["type"] == "extra_forbidden":
         return RequestError(field, "unknown field")
     allowed = _allowed_values(field) if field in VideoRequest.model_fields else None

@@ -2,6 +2,7 @@
 pauses, the background moves under a standing character, and the emotion is reported."""
 
 import av
+import cv2
 import numpy as np
 import pytest
 
@@ -98,3 +99,24 @@ def test_camera_target_both_moves_the_character_too(render_cache, hybrid):
                                 camera_target="both", duration=3, captions=False, seed=4)
     _, _, head = regions(result.size)
     assert first_last_difference(path, head) > 2 * first_last_difference(hybrid[1], head)
+
+
+def test_a_timeline_gives_each_scene_its_own_character():
+    from reelforge.pipeline import prepare
+    from reelforge.request import VideoRequest
+
+    request = VideoRequest(video_type="character", quality="speed", captions=False, music=False,
+                           scenes=[{"text": "Beep. I am a robot.", "character_type": "robot", "duration": 2},
+                                   {"text": "And I am a monkey.", "character_type": "monkey", "duration": 2}])
+    renderer = prepare(request).renderer()
+    try:
+        robot, monkey = renderer.stage(0), renderer.stage(1)
+        assert robot.character.kind.value == "robot" and monkey.character.kind.value == "monkey"
+        controls = renderer.performance.at(0)
+        both = (robot.mask(controls) > 128) | (monkey.mask(controls) > 128)
+        first, second = renderer.frame_at(12)[1], renderer.frame_at(45)[1]
+        size = (first.shape[1], first.shape[0])
+        inside = cv2.resize(both.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+        assert np.abs(first.astype(int) - second)[inside].mean() > 25  # another character stands there
+    finally:
+        renderer.cache.close()

@@ -19,7 +19,8 @@ from skimage import data as skdata
 from conftest import decode_frames, free_port, start_server, wait_for_job
 from reelforge.server.app import create_app
 from reelforge.server.settings import Settings
-from reelforge.server.uploads import UploadKind, UploadStore, request_upload_fields
+from reelforge.request import VideoRequest
+from reelforge.server.uploads import UploadKind, UploadStore, upload_fields
 
 LIMITS = {"max_upload_mb": 1.0, "max_image_pixels": 4_000_000, "max_audio_seconds": 5.0}
 
@@ -166,7 +167,7 @@ def test_requests_reference_uploads_by_id_and_kind(client):
     ids = {kind: _upload(client, kind.value, _audio(1.0) if kind is UploadKind.narration else _image("PNG"))
            .json()["id"] for kind in UploadKind}
     base = {"text": "A photo.", "is_custom": True, "quality": "speed"}
-    fields = request_upload_fields()
+    fields = upload_fields(VideoRequest)
     assert fields["background_image"] is UploadKind.background
     for field, kind in fields.items():
         wrong = next(other for other in UploadKind if other is not kind)
@@ -179,6 +180,22 @@ def test_requests_reference_uploads_by_id_and_kind(client):
                 assert detail["field"] == field and detail["message"].startswith(f"{field}: ")
                 assert expected in detail["message"]
     queued = client.post("/jobs", json={**base, "background_image": ids[UploadKind.background]})
+    assert queued.status_code == 202, queued.text
+
+
+def test_timeline_scenes_take_uploads_by_id_and_never_a_server_path(client):
+    photo = _upload(client, "background", _image("PNG")).json()["id"]
+    portrait = _upload(client, "portrait", _image("PNG")).json()["id"]
+    scenes = [{"text": "First."}, {"text": "Second."}]
+    for value, expected in (("/etc/hostname", "should match pattern"), (portrait, "is a portrait file"),
+                            ("0" * 32, "no upload")):
+        response = client.post("/jobs", json={"quality": "speed",
+                                              "scenes": [scenes[0], {**scenes[1], "background_image": value}]})
+        assert response.status_code == 422, response.text
+        detail = response.json()["detail"]
+        assert detail["field"] == "scenes.1.background_image" and expected in detail["message"]
+    queued = client.post("/jobs", json={"quality": "speed",
+                                        "scenes": [scenes[0], {**scenes[1], "background_image": photo}]})
     assert queued.status_code == 202, queued.text
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from reelforge.voice import narrate
 from reelforge.voice.alignment import energy_envelope
-from reelforge.voice.narration import LEAD_IN_S
+from reelforge.voice.narration import LEAD_IN_S, narrate_timeline
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +75,22 @@ def test_words_inside_one_sentence_start_at_their_onsets_and_hold_their_phonemes
     for phoneme in narration.phonemes:
         holder = [w for w in narration.words if w.start - 1e-6 <= phoneme.start and phoneme.end <= w.end + 1e-6]
         assert len(holder) == 1, phoneme
+
+
+def test_a_timeline_speaks_each_scene_within_its_own_span():
+    texts = ["A short first scene.", "The second scene says a little more than the first one did.", "The end."]
+    narration, bounds = narrate_timeline(texts, [3.0, None, 4.0], seed=2)
+    assert bounds[0] == 0.0 and bounds[1] == 3.0
+    assert bounds[2] - bounds[1] > 2.5  # as long as its words need
+    assert bounds[3] == pytest.approx(bounds[2] + 4.0)
+    spoken = [word.text for word in narration.words]
+    assert spoken == " ".join(texts).split()
+    counts = [len(text.split()) for text in texts]
+    for index, count in enumerate(counts):
+        first = sum(counts[:index])
+        scene_words = narration.words[first:first + count]
+        assert bounds[index] + LEAD_IN_S - 0.05 <= scene_words[0].start
+        assert scene_words[-1].end <= bounds[index + 1] - 0.3
+        start = round(bounds[index] * narration.sample_rate)
+        assert np.abs(narration.audio[start:start + 1000]).max() == 0.0  # each scene opens in silence
+    assert len(narration.sentences) == 3 and narration.sentences[2][1] > bounds[2]

@@ -72,6 +72,9 @@ def check_limits(request: VideoRequest, settings: Settings) -> None:
     """What the service refuses beyond the request's own validation (422 naming the field)."""
     if request.duration > settings.max_duration:
         raise _error(422, "duration", f"at most {settings.max_duration:g} s on this server")
+    if sum(scene.duration or 0.0 for scene in request.scenes or []) > settings.max_duration:
+        raise _error(422, "scenes", f"the scenes' durations add up to more than {settings.max_duration:g} s, "
+                                    "the most this server renders")
     if QUALITY_ORDER.index(request.quality) > QUALITY_ORDER.index(settings.max_quality):
         raise _error(422, "quality", f"at most {settings.max_quality.value!r} on this server")
     for field in ("lut_file", "music_file", "voice_model"):

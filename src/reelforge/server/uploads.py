@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from reelforge.errors import RequestError
-from reelforge.request import VideoRequest, parse_request
+from reelforge.request import RequestBody, TimelineScene, VideoRequest, parse_request
 
 
 class UploadKind(str, Enum):
@@ -76,18 +76,15 @@ class UploadView(BaseModel):
     duration: float | None = None
 
 
-def request_upload_fields() -> dict[str, UploadKind]:
-    """The request fields that take an upload, among those VideoRequest has."""
-    return {field: kind for field, kind in UPLOAD_FIELDS.items() if field in VideoRequest.model_fields}
+def upload_fields(model: type[BaseModel]) -> dict[str, UploadKind]:
+    """The fields of ``model`` that take an upload."""
+    return {field: kind for field, kind in UPLOAD_FIELDS.items() if field in model.model_fields}
 
 
-def http_request_model() -> type[BaseModel]:
-    """VideoRequest as HTTP clients send it: the same fields, but an upload's id where the CLI takes a path.
-
-    It checks the JSON's shape and documents it (OpenAPI); ``resolve_uploads`` turns it into the VideoRequest.
-    """
+def _http_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s fields for create_model, with an upload's id (a string) where the model takes a path."""
     fields: dict[str, Any] = {}
-    for name, info in VideoRequest.model_fields.items():
+    for name, info in model.model_fields.items():
         kind = UPLOAD_FIELDS.get(name)
         if kind is None:
             fields[name] = (info.annotation, info)
@@ -95,8 +92,20 @@ def http_request_model() -> type[BaseModel]:
             fields[name] = (str | None, Field(None, pattern=UPLOAD_ID, json_schema_extra={"x-upload-kind": kind.value},
                                               description=f"{info.description or ''} Over HTTP: the id of a "
                                                           f"{kind.value} upload (POST /uploads).".strip()))
-    return create_model("VideoRequest", __config__=VideoRequest.model_config, __doc__=VideoRequest.__doc__,
-                        **fields)
+    return fields
+
+
+def http_request_model() -> type[BaseModel]:
+    """VideoRequest as HTTP clients send it: the same fields, but an upload's id where the CLI takes a path
+    (in the request and in each timeline scene).
+
+    It checks the JSON's shape and documents it (OpenAPI); ``resolve_uploads`` turns it into the VideoRequest.
+    """
+    scene = create_model("TimelineScene", __config__=TimelineScene.model_config, __doc__=TimelineScene.__doc__,
+                         **_http_fields(TimelineScene))
+    fields = _http_fields(VideoRequest)
+    fields["scenes"] = (list[scene] | None, VideoRequest.model_fields["scenes"])
+    return create_model("VideoRequest", __base__=RequestBody, __doc__=VideoRequest.__doc__, **fields)
 
 
 class UploadStore:
@@ -250,7 +259,13 @@ async def receive_upload(request: Request, store: UploadStore, owner: str, *, ma
 def resolve_uploads(body: BaseModel, store: UploadStore, owner: str) -> VideoRequest:
     """The VideoRequest of an HTTP body: upload ids replaced by their stored files, then fully validated."""
     data = body.model_dump(mode="json", exclude_none=True, exclude_unset=True)  # unset: defaults stay defaults
-    for field, kind in request_upload_fields().items():
-        if field in data:
-            data[field] = str(store.path(data[field], kind, owner, field))
+
+    def resolve(part: dict[str, Any], fields: dict[str, UploadKind], prefix: str = "") -> None:
+        for field, kind in fields.items():
+            if field in part:
+                part[field] = str(store.path(part[field], kind, owner, prefix + field))
+
+    resolve(data, upload_fields(VideoRequest))
+    for index, scene in enumerate(data.get("scenes") or []):
+        resolve(scene, upload_fields(TimelineScene), f"scenes.{index}.")
     return parse_request(data)

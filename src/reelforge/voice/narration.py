@@ -153,3 +153,34 @@ def narrate(script: str, target_duration: float, seed: int = 0, emotion: Emotion
         if scale < 0.995:
             narration = _speak(seeded_voice(seed, voice_model), sentences, prosody, scale)
     return narration
+
+
+def join_narrations(parts: list[Narration], starts: list[float]) -> Narration:
+    """One narration of ``parts`` placed at ``starts`` seconds on the video clock (silence between them)."""
+    rate = parts[0].sample_rate
+    offsets = [round(start * rate) for start in starts]
+    audio = np.zeros(max(offset + len(part.audio) for part, offset in zip(parts, offsets)), np.float32)
+    words: list[Timed] = []
+    phonemes: list[Timed] = []
+    sentences: list[tuple[str, float, float]] = []
+    for part, offset in zip(parts, offsets):
+        audio[offset:offset + len(part.audio)] = part.audio
+        shift = offset / rate
+        words += [Timed(w.text, w.start + shift, w.end + shift) for w in part.words]
+        phonemes += [Timed(p.text, p.start + shift, p.end + shift) for p in part.phonemes]
+        sentences += [(text, start + shift, end + shift) for text, start, end in part.sentences]
+    return Narration(audio, rate, words, phonemes, sentences, parts[0].length_scale)
+
+
+def narrate_timeline(texts: list[str], durations: list[float | None], seed: int = 0,
+                     emotion: Emotion = Emotion.neutral, voice_model: Path | None = None
+                     ) -> tuple[Narration, list[float]]:
+    """Speak each scene's text in its own time: a scene lasts its duration, or as long as its words need
+    (sped up as ``narrate`` does first). Returns the narration and the scene boundaries (0, ..., the end).
+    """
+    parts = [narrate(text, duration if duration is not None else float("inf"), seed, emotion, voice_model)
+             for text, duration in zip(texts, durations)]
+    bounds = [0.0]
+    for part, duration in zip(parts, durations):
+        bounds.append(bounds[-1] + max(duration or 0.0, part.speech_end + TAIL_S))
+    return join_narrations(parts, bounds[:-1]), bounds
