@@ -89,6 +89,8 @@ def render(
     sound_effects: Optional[bool] = typer.Option(None, "--sound-effects/--no-sound-effects",
                                                  help="Transition sounds and rain/wind beds (default on)."),
     voice_model: Optional[Path] = typer.Option(None, "--voice-model", help="A Piper voice .onnx (.onnx.json beside)."),
+    narration_audio: Optional[Path] = typer.Option(None, "--narration-audio", help="Your own recorded narration; "
+                                                   "--text is then the words it speaks."),
 ) -> None:
     """Render one video."""
     _make_video(**locals())

@@ -52,6 +52,7 @@ from reelforge.script import ScriptResult, write_script
 from reelforge.script.llm import LLMConfig
 from reelforge.voice import Narration, narrate
 from reelforge.voice.narration import TAIL_S, narrate_timeline
+from reelforge.voice.recording import narrate_recording
 
 ProgressCallback = Callable[[str, int, int], None]
 FramesWriter = Callable[..., Path]  # (plan, output, *, progress, poster): the video with its soundtrack
@@ -113,8 +114,9 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def video_duration(request: VideoRequest, narration: Narration) -> float:
-    """The video is the requested duration, or longer when the (sped-up) narration needs it."""
-    return max(request.duration, narration.speech_end + TAIL_S)
+    """The video is the requested duration, or longer when the (sped-up or recorded) narration needs it."""
+    return max(request.duration, narration.speech_end + TAIL_S,
+               narration.duration if request.narration_audio is not None else 0.0)
 
 
 def scene_layers(request: VideoRequest, scene: ScenePlan, lut: Lut3D | None, size: tuple[int, int],
@@ -363,7 +365,8 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
     clock = time.perf_counter()
 
     report("script", 0, 1)
-    script = write_script(request.text, request.is_custom, request.duration, request.seed,
+    recorded = request.narration_audio is not None  # the text is what the recording says
+    script = write_script(request.text, request.is_custom or recorded, request.duration, request.seed,
                           llm if llm is not None else LLMConfig.from_env())
     timings["script"] = time.perf_counter() - clock
     report("script", 1, 1)
@@ -377,7 +380,10 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
         duration = bounds[-1]
         scenes = plan_timeline(request, bounds)
     else:
-        narration = narrate(script.text, request.duration, request.seed, request.emotion, request.voice_model)
+        if recorded:
+            narration = narrate_recording(request.narration_audio, script.text, request.voice_model)
+        else:
+            narration = narrate(script.text, request.duration, request.seed, request.emotion, request.voice_model)
         duration = video_duration(request, narration)
         scenes = plan_scenes(request, script.text, narration, duration)
     timings["voice"] = time.perf_counter() - clock

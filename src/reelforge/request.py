@@ -232,6 +232,8 @@ class VideoRequest(RequestBody):
     music_file: Path | None = Field(None, description="Your own music (any format FFmpeg reads), looped or cut.")
     sound_effects: bool = Field(True, description="Transition whooshes, risers, impacts and rain/wind beds.")
     voice_model: Path | None = Field(None, description="A Piper voice .onnx (its .onnx.json beside it).")
+    narration_audio: Path | None = Field(None, description="Your own recorded narration (any audio FFmpeg reads) "
+                                         "instead of the synthetic voice; text is then the words it speaks.")
     scenes: list[TimelineScene] | None = Field(None, min_length=1, max_length=MAX_SCENES,
                                                description="A timeline: scenes narrated as written, one after "
                                                            "another, each with its own look. text may then be "
@@ -241,12 +243,14 @@ class VideoRequest(RequestBody):
     def _timeline_fits(self) -> VideoRequest:
         if self.scenes is not None and sum(scene.duration or 0.0 for scene in self.scenes) > MAX_DURATION:
             raise ValueError(f"scenes: the scenes' durations add up to more than {MAX_DURATION:.0f} s")
+        if self.scenes is not None and self.narration_audio is not None:
+            raise ValueError("narration_audio: a timeline is narrated scene by scene; give one or the other")
         return self
 
     _text_has_words = field_validator("text")(_has_words)
 
     _file_exists = field_validator("background_image", "lut_file", "portrait_image", "music_file",
-                                   "voice_model")(_existing_file)
+                                   "voice_model", "narration_audio")(_existing_file)
 
     @field_validator("portrait_image")
     @classmethod

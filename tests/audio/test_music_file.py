@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from reelforge import RequestError
-from reelforge.audio.music_file import decode_music, user_music
+from reelforge.audio.music_file import user_music
+from reelforge.decode import decode_audio
 
 RATE = 48000
 
@@ -41,7 +42,7 @@ def test_a_short_file_loops_without_a_click(tmp_path):
     path = _write_tone(tmp_path / "short.wav", 1.37)
     looped = user_music(path, 5 * RATE, RATE)
     assert len(looped) == 5 * RATE
-    one_pass = decode_music(path, 5 * RATE, RATE)
+    one_pass = decode_audio(path, RATE, "music_file", 5 * RATE)
     assert np.allclose(looped[: RATE // 2], one_pass[: RATE // 2])  # it starts at the file's start
     smooth = _max_bend(one_pass[1000:])  # (the tone's own start is abrupt: leave it out)
     assert _max_bend(looped[1000:]) < 1.5 * smooth

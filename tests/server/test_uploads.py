@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from skimage import data as skdata
 
-from conftest import decode_frames, free_port, start_server, wait_for_job
+from conftest import decode_frames, free_port, probe, start_server, wait_for_job
 from reelforge.server.app import create_app
 from reelforge.server.settings import Settings
 from reelforge.request import VideoRequest
@@ -315,3 +315,25 @@ def test_a_character_job_speaks_through_an_uploaded_portrait(tmp_path):
     template = cv2.resize(cv2.cvtColor(face, cv2.COLOR_RGB2GRAY), None, fx=scale, fy=scale)
     match = cv2.matchTemplate(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), template, cv2.TM_CCOEFF_NORMED)
     assert match.max() > 0.6
+
+
+def test_a_job_narrated_by_an_uploaded_recording_lasts_as_long_as_it(tmp_path):
+    from reelforge.voice import narrate
+
+    speech = narrate("Recorded at home, read out loud.", 10.0, seed=3)
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="wav") as output:
+        stream = output.add_stream("pcm_s16le", rate=speech.sample_rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(speech.audio[None, :], format="flt", layout="mono")
+        frame.sample_rate = speech.sample_rate
+        output.mux([*stream.encode(frame), *stream.encode(None)])
+    with TestClient(create_app(Settings(data_dir=tmp_path / "live", **LIMITS))) as live:
+        recording = _upload(live, "narration", buffer.getvalue()).json()["id"]
+        body = {"text": "Recorded at home, read out loud.", "quality": "speed", "duration": 1.0, "captions": False,
+                "music": False, "narration_audio": recording}
+        job_id = live.post("/jobs", json=body).json()["id"]
+        job = wait_for_job(live, job_id, {"succeeded", "failed"})
+        assert job["state"] == "succeeded", job
+        assert job["script"] == body["text"]  # the recording's words, not a script written from a topic
+    video = tmp_path / "live" / "videos" / f"{job_id}.mp4"
+    assert probe(video)["duration"] == pytest.approx(speech.duration, abs=0.15)

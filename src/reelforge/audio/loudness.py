@@ -19,8 +19,9 @@ PEAK_CHUNK, PEAK_CONTEXT = 2**18, 64  # samples oversampled at a time, and the n
 LIMITER_LOOKAHEAD_S = 0.004  # the gain ramps down over this time before an over (and back up after the hold)
 LIMITER_HOLD_S = 0.03  # and stays down this long after it, so close peaks share one dip instead of buzzing
 BLOCK_S = 0.4  # BS.1770 gating block
-MASTER_PASSES, MASTER_TOLERANCE_LU = 4, 0.2
-FIRST_SLOPE = 0.5  # first guess of the LU gained per dB of gain into a working limiter
+MASTER_PASSES, MASTER_TOLERANCE_LU = 6, 0.2
+FIRST_SLOPE = 0.5  # guess of the LU gained per dB of gain into a working limiter, before the target is bracketed
+MAX_LIMIT_DB = 24.0  # the most gain the master adds beyond what the loudness alone asks for
 
 
 def loudness(samples: np.ndarray, rate: int) -> float:
@@ -89,32 +90,46 @@ def limit(samples: np.ndarray, rate: int, ceiling: float = CEILING) -> np.ndarra
 def master(samples: np.ndarray, rate: int, target: float = TARGET_LUFS, ceiling: float = CEILING) -> np.ndarray:
     """The mix at ``target`` LUFS integrated with its true peak at or under ``ceiling`` dBTP.
 
-    Limiting takes some loudness off the peaks, so the gain in front of the limiter is solved for (secant
-    steps, a few at most) until the limited mix is within MASTER_TOLERANCE_LU of the target. True peaks scale
-    with the gain, so the mix is oversampled once for all the steps.
+    Limiting takes some loudness off the peaks, so the gain in front of the limiter is solved for: loudness
+    rises with the gain until heavy limiting flattens it, so the search keeps the gains known to fall short and
+    to overshoot, steps by secant inside them (bisecting when a step would leave them), never goes more than
+    MAX_LIMIT_DB past the unlimited gain, and keeps the closest result. True peaks scale with the gain, so the
+    mix is oversampled once for all the steps.
     """
     level = loudness(samples, rate)
     if not np.isfinite(level):
         return samples
     peaks = _oversampled_peaks(samples)
 
-    def limited(gain_db: float) -> np.ndarray:
+    def limited(gain_db: float) -> tuple[np.ndarray, float]:
         scale = np.float32(10 ** (gain_db / 20))
         curve = _limiter_gain(peaks * scale, rate, ceiling)
-        return samples * scale if curve is None else (samples * scale * curve).astype(np.float32)
+        out = samples * scale if curve is None else (samples * scale * curve).astype(np.float32)
+        return out, loudness(out, rate) - target
 
-    gain = target - level
-    mastered = limited(gain)
-    miss = loudness(mastered, rate) - target
-    previous: tuple[float, float] | None = None
+    low, high = target - level, target - level + MAX_LIMIT_DB  # short of the target (or on it) / the most gain
+    gain = low
+    mastered, miss = limited(gain)
+    best = (abs(miss), mastered)
+    short: tuple[float, float] | None = None  # (gain, miss) below the target
+    over: tuple[float, float] | None = None  # (gain, miss) above it
     for _ in range(MASTER_PASSES):
         if abs(miss) <= MASTER_TOLERANCE_LU:
             break
-        slope = FIRST_SLOPE if previous is None else (miss - previous[1]) / (gain - previous[0])
-        previous = (gain, miss)
-        gain -= miss / max(slope, 0.1)
-        mastered = limited(gain)
-        miss = loudness(mastered, rate) - target
+        if miss < 0:
+            short = (gain, miss)
+        else:
+            over = (gain, miss)
+        ceiling_gain = over[0] if over else high
+        if short and over:
+            step = short[0] - short[1] * (over[0] - short[0]) / (over[1] - short[1])
+        else:
+            step = gain - miss / FIRST_SLOPE
+        floor_gain = short[0] if short else low - MAX_LIMIT_DB
+        gain = step if floor_gain < step < ceiling_gain else (floor_gain + ceiling_gain) / 2
+        mastered, miss = limited(gain)
+        best = min(best, (abs(miss), mastered), key=lambda candidate: candidate[0])
+    mastered = best[1]
     peak = true_peak(mastered)
     if peak > ceiling:  # a hair over from gain smoothing between samples
         mastered = (mastered * 10 ** ((ceiling - peak) / 20)).astype(np.float32)
