@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from skimage import data as skdata
 
-from conftest import decode_frames, free_port, probe, start_server, wait_for_job
+from conftest import decode_audio, decode_frames, free_port, probe, start_server, wait_for_job
 from reelforge.server.app import create_app
 from reelforge.server.settings import Settings
 from reelforge.request import VideoRequest
@@ -60,6 +60,20 @@ def _png_declaring(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
 
 
+def _cube(size: int = 2, warm: float = 0.0) -> bytes:
+    """A .cube 3D LUT: identity, with red lifted by ``warm``."""
+    grid = np.linspace(0, 1, size)
+    rows = [f"{min(1.0, r + warm):.4f} {g:.4f} {b:.4f}" for b in grid for g in grid for r in grid]
+    return "\n".join(["TITLE \"test\"", f"LUT_3D_SIZE {size}", *rows]).encode()
+
+
+def _content(kind: UploadKind) -> bytes:
+    """A valid file of each upload kind."""
+    if kind in (UploadKind.narration, UploadKind.music):
+        return _audio(1.0)
+    return _cube() if kind is UploadKind.lut else _image("PNG")
+
+
 def _upload(client, kind, content, name="upload.bin", content_type="application/octet-stream", **kwargs):
     return client.post("/uploads", data={"kind": kind}, files={"file": (name, content, content_type)}, **kwargs)
 
@@ -95,6 +109,7 @@ def test_audio_uploads_report_their_decoded_length(client, container, codec, sec
     ("portrait", b"GIF89a" + bytes(200), "not a PNG, JPEG or WebP image"),
     ("narration", _image("PNG"), "not an audio file"),
     ("narration", b"just some words in a text file\n" * 20, "not an audio file"),
+    ("music", _image("PNG"), "not an audio file"),
 ])
 def test_wrong_types_are_415_naming_the_field(client, tmp_path, kind, content, expected):
     response = _upload(client, kind, content, name="photo.png", content_type="image/png")
@@ -164,8 +179,7 @@ def test_the_api_key_applies_to_uploads(tmp_path):
 
 
 def test_requests_reference_uploads_by_id_and_kind(client):
-    ids = {kind: _upload(client, kind.value, _audio(1.0) if kind is UploadKind.narration else _image("PNG"))
-           .json()["id"] for kind in UploadKind}
+    ids = {kind: _upload(client, kind.value, _content(kind)).json()["id"] for kind in UploadKind}
     base = {"text": "A photo.", "is_custom": True, "quality": "speed"}
     fields = upload_fields(VideoRequest)
     assert fields["background_image"] is UploadKind.background
@@ -202,9 +216,12 @@ def test_timeline_scenes_take_uploads_by_id_and_never_a_server_path(client):
 def test_the_openapi_schema_documents_uploads(client):
     schema = client.get("/openapi.json").json()
     form = schema["paths"]["/uploads"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
-    assert form["properties"]["kind"]["enum"] == ["portrait", "background", "narration"]
+    assert form["properties"]["kind"]["enum"] == ["portrait", "background", "narration", "music", "lut"]
     request = schema["components"]["schemas"]["VideoRequest"]["properties"]
     assert request["background_image"]["x-upload-kind"] == "background"
+    assert request["music_file"]["x-upload-kind"] == "music" and request["lut_file"]["x-upload-kind"] == "lut"
+    scene = schema["components"]["schemas"]["TimelineScene"]["properties"]
+    assert scene["background_image"]["x-upload-kind"] == "background"
 
 
 def test_expired_uploads_are_removed(tmp_path):
@@ -337,3 +354,37 @@ def test_a_job_narrated_by_an_uploaded_recording_lasts_as_long_as_it(tmp_path):
         assert job["script"] == body["text"]  # the recording's words, not a script written from a topic
     video = tmp_path / "live" / "videos" / f"{job_id}.mp4"
     assert probe(video)["duration"] == pytest.approx(speech.duration, abs=0.15)
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (_image("PNG"), "not a usable .cube 3D LUT"),
+    (b"LUT_3D_SIZE 3\n0 0 0\n1 1 1\n", "declares LUT_3D_SIZE 3 but holds 2 entries"),
+    (b"LUT_1D_SIZE 2\n0 0 0\n1 1 1\n", "a 3D LUT (LUT_3D_SIZE) is needed"),
+])
+def test_a_lut_upload_must_be_a_3d_cube(client, tmp_path, content, expected):
+    response = _upload(client, "lut", content, name="look.cube")
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert detail["field"] == "file" and expected in detail["message"] and str(tmp_path) not in detail["message"]
+    assert _stored(tmp_path) == []
+
+
+def test_a_job_plays_uploaded_music_through_an_uploaded_lut(tmp_path):
+    red = "\n".join(["LUT_3D_SIZE 2", *["1 0 0"] * 8]).encode()  # every colour to pure red
+    with TestClient(create_app(Settings(data_dir=tmp_path / "live", **LIMITS))) as live:
+        lut = _upload(live, "lut", red, name="red.cube").json()
+        music = _upload(live, "music", _audio(3.0)).json()
+        assert lut["kind"] == "lut" and lut["format"] == "cube" and music["duration"] == pytest.approx(3.0, abs=0.06)
+        body = {"text": "Red.", "is_custom": True, "quality": "speed", "duration": 2.0, "captions": False,
+                "sound_effects": False, "lighting": "none", "atmosphere": "none",
+                "lut_file": lut["id"], "music_file": music["id"]}
+        job_id = live.post("/jobs", json=body).json()["id"]
+        job = wait_for_job(live, job_id, {"succeeded", "failed"})
+        assert job["state"] == "succeeded", job
+    video = tmp_path / "live" / "videos" / f"{job_id}.mp4"
+    frame = decode_frames(video)[10].astype(float)
+    assert frame[..., 0].mean() > 150 and frame[..., 1:].mean() < 40  # the LUT made the scene red
+    audio, rate = decode_audio(video)
+    tail = audio[int(1.3 * rate):int(1.8 * rate)]  # after the word: the music alone
+    spectrum = np.abs(np.fft.rfft(tail * np.hanning(len(tail))))
+    assert abs(np.argmax(spectrum) * rate / len(tail) - 440) < 5  # the uploaded 440 Hz tone is the music

@@ -77,9 +77,8 @@ def check_limits(request: VideoRequest, settings: Settings) -> None:
                                     "the most this server renders")
     if QUALITY_ORDER.index(request.quality) > QUALITY_ORDER.index(settings.max_quality):
         raise _error(422, "quality", f"at most {settings.max_quality.value!r} on this server")
-    for field in ("lut_file", "music_file", "voice_model"):
-        if getattr(request, field) is not None:
-            raise _error(422, field, "server paths are not accepted over HTTP")
+    if request.voice_model is not None:
+        raise _error(422, "voice_model", "server paths are not accepted over HTTP")
 
 
 def create_app(settings: Settings | None = None, start_executor: bool = True) -> FastAPI:

@@ -1,9 +1,10 @@
-"""Uploads: a user's portrait photo, background image or narration audio, checked by content and kept by id.
+"""Uploads: a user's portrait photo, background image, narration, music or LUT, checked by content, kept by id.
 
 ``POST /uploads`` streams its multipart body to disk and counts the bytes as they arrive, so a body past the
 limit is refused (413) before the rest of it is read. The file is then checked by decoding it, whatever its
 name or declared type: Pillow for images (its decompression-bomb guard and the server's pixel limit apply
-before any pixel is decoded), PyAV for audio (decoded to the end, so a header cannot lie about the length).
+before any pixel is decoded), PyAV for audio (decoded to the end, so a header cannot lie about the length),
+the LUT loader for .cube files.
 A render request then names the upload by id in its field (``UPLOAD_FIELDS``); the server resolves the id to
 the stored file before the request is validated.
 """
@@ -30,7 +31,8 @@ from python_multipart.multipart import FormParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from reelforge.errors import RequestError
+from reelforge.errors import MediaError, RequestError
+from reelforge.look.lut import load_cube
 from reelforge.request import RequestBody, TimelineScene, VideoRequest, parse_request
 
 
@@ -38,14 +40,19 @@ class UploadKind(str, Enum):
     portrait = "portrait"
     background = "background"
     narration = "narration"
+    music = "music"
+    lut = "lut"
 
 
 IMAGE_KINDS = (UploadKind.portrait, UploadKind.background)
+AUDIO_KINDS = (UploadKind.narration, UploadKind.music)
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}  # what both Pillow and OpenCV decode
 UPLOAD_FIELDS = {
     "background_image": UploadKind.background,
     "portrait_image": UploadKind.portrait,
     "narration_audio": UploadKind.narration,
+    "music_file": UploadKind.music,
+    "lut_file": UploadKind.lut,
 }
 UPLOAD_ID = r"^[0-9a-f]{32}$"
 FORM_OVERHEAD = 64 * 1024  # boundaries, part headers and the kind field, beyond the file itself
@@ -55,7 +62,8 @@ FORM_SCHEMA = {"requestBody": {"required": True, "content": {"multipart/form-dat
     "properties": {"kind": {"type": "string", "enum": [kind.value for kind in UploadKind]},
                    "file": {"type": "string", "format": "binary",
                             "description": "PNG, JPEG or WebP for portrait and background; any audio FFmpeg "
-                                           "decodes (WAV, MP3, FLAC, Ogg, M4A...) for narration"}}}}}}}
+                                           "decodes (WAV, MP3, FLAC, Ogg, M4A...) for narration and music; "
+                                           "a .cube 3D LUT for lut"}}}}}}}
 
 
 class UploadRejected(RequestError):
@@ -226,6 +234,16 @@ def check_audio(path: Path, max_seconds: float) -> dict[str, Any]:
     return {"format": container_format, "duration": round(seconds, 3)}
 
 
+def check_lut(path: Path) -> dict[str, Any]:
+    """A .cube 3D LUT the renderer can load (its size and every entry checked)."""
+    try:
+        load_cube(path)
+    except MediaError as error:
+        message = str(error).removeprefix("lut_file: ").replace(str(path), "the file")
+        raise UploadRejected(422, "file", f"not a usable .cube 3D LUT: {message}") from None
+    return {"format": "cube"}
+
+
 async def receive_upload(request: Request, store: UploadStore, owner: str, *, max_bytes: int, max_pixels: int,
                          max_audio_seconds: float) -> UploadView:
     """Read, check and keep one upload (multipart fields ``kind`` and ``file``)."""
@@ -250,8 +268,10 @@ async def receive_upload(request: Request, store: UploadStore, owner: str, *, ma
         path = Path(os.fsdecode(file.actual_file_name))
         if kind in IMAGE_KINDS:
             info = await run_in_threadpool(check_image, path, max_pixels)
-        else:
+        elif kind in AUDIO_KINDS:
             info = await run_in_threadpool(check_audio, path, max_audio_seconds)
+        else:
+            info = await run_in_threadpool(check_lut, path)
         upload_id = store.add(path, kind, info["format"], owner)
     return UploadView(id=upload_id, kind=kind, size=file.size, **info)
 
