@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
@@ -107,6 +107,13 @@ class Lighting(str, Enum):
     exposure = "exposure"
 
 
+class ExportFormat(str, Enum):
+    """Extra formats of a finished video, beside its MP4."""
+
+    webm = "webm"
+    gif = "gif"
+
+
 class CameraTarget(str, Enum):
     """What the camera move applies to in hybrid mode."""
 
@@ -150,6 +157,8 @@ class VideoRequest(BaseModel):
     music_file: Path | None = Field(None, description="Your own music (any format FFmpeg reads), looped or cut.")
     sound_effects: bool = Field(True, description="Transition whooshes, risers, impacts and rain/wind beds.")
     voice_model: Path | None = Field(None, description="A Piper voice .onnx (its .onnx.json beside it).")
+    exports: list[ExportFormat] = Field([], description="Also write the video as WebM (VP9 + Opus) and/or GIF "
+                                        "(one optimised palette), beside the MP4.")
 
     @field_validator("text")
     @classmethod
@@ -157,6 +166,11 @@ class VideoRequest(BaseModel):
         if not value.strip():
             raise ValueError("must contain words, not only spaces")
         return value.strip()
+
+    @field_validator("exports")
+    @classmethod
+    def _each_format_once(cls, value: list[ExportFormat]) -> list[ExportFormat]:
+        return list(dict.fromkeys(value))
 
     @field_validator("background_image", "lut_file", "portrait_image", "music_file", "voice_model")
     @classmethod
@@ -182,6 +196,8 @@ class VideoRequest(BaseModel):
 
 def _allowed_values(field: str) -> list[str] | None:
     annotation = VideoRequest.model_fields[field].annotation
+    if get_origin(annotation) is list:  # a list of choices (exports): its items' values
+        annotation = get_args(annotation)[0]
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return [member.value for member in annotation]
     return None
@@ -193,7 +209,10 @@ def describe_validation_error(errors: list[dict[str, Any]], skip: tuple[str, ...
     ``skip`` drops location parts that are not field names (FastAPI puts "body" first).
     """
     first = errors[0]
-    field = ".".join(str(part) for part in first["loc"] if part not in skip) or "request"
+    loc = [part for part in first["loc"] if part not in skip]
+    if len(loc) == 2 and isinstance(loc[1], int) and loc[0] in VideoRequest.model_fields:
+        loc = loc[:1]  # an item of a list field is reported as the field
+    field = ".".join(str(part) for part in loc) or "request"
     if first["type"] == "extra_forbidden":
         return RequestError(field, "unknown field")
     allowed = _allowed_values(field) if field in VideoRequest.model_fields else None
