@@ -10,7 +10,8 @@
 - ``export`` re-frames a video to another aspect ratio (``blur``: the whole frame scaled to fit over a blurred,
   scaled-to-cover copy of itself; ``crop``: scaled to cover, centre cropped) and writes MP4 (H.264 + AAC), WebM
   (VP9 + Opus) or GIF (GIF_FPS frames a second, at most GIF_MAX_SIDE pixels, one palette for the whole clip from
-  FFmpeg's palettegen, applied with paletteuse's dithering).
+  FFmpeg's palettegen, applied with paletteuse's dithering). ``export_beside`` writes a render's requested
+  exports (VideoRequest.exports) next to it.
 """
 
 from __future__ import annotations
@@ -277,9 +278,8 @@ def export(source: Path, output: Path, format: str, aspect: str, fit: str = "blu
 
 def export_beside(source: Path, formats: Sequence[str], aspect: str,
                   progress: EditProgress | None = None) -> dict[str, Path]:
-    """``source`` exported to each of ``formats`` beside it (video.mp4 -> video.webm, video.gif), framed as it is.
-
-    ``progress`` counts each format as an equal share of the work.
+    """``source`` exported to each of ``formats`` beside it (video.mp4 -> video.webm, video.gif) at ``aspect``,
+    the video's own for a render's exports (nothing is re-framed). ``progress`` counts each format as an equal share.
     """
     outputs = {}
     for index, format in enumerate(formats):

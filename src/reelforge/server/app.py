@@ -159,8 +159,7 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
                        storyboard_url=f"{base}/videos/{storyboard_path(Path(job.video)).name}"
                        if done and job.kind == PREVIEW else None,
                        exports={format: f"{base}/videos/{stem}.{format}" for format in formats} if formats else None,
-                       error=job.error,
-                       timings=job.timings, emotion=(job.emotion or {}).get("emotion"),
+                       error=job.error, timings=job.timings, emotion=(job.emotion or {}).get("emotion"),
                        emotion_reason=(job.emotion or {}).get("reason"), attempts=job.attempts, created=job.created,
                        updated=job.updated)
 
