@@ -25,6 +25,7 @@ def run(*args):
         (["--text", "hi", "--background-image", "/nope/x.jpg"], "background_image: file not found"),
         (["--text", "hi", "--music-file", "/nope/song.mp3"], "music_file: file not found"),
         (["--text", "hi", "--voice-model", "/nope/voice.onnx"], "voice_model: file not found"),
+        (["--text", "hi", "--export", "mov"], "exports: got 'mov'; allowed: webm, gif"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_code_2(tmp_path, args, message):
@@ -58,3 +59,14 @@ def test_music_and_effects_can_be_turned_off(tmp_path):
     tail = audio[int(1.4 * rate) : int(2.0 * rate)]  # after the one word: nothing but silence
     assert np.sqrt(np.mean(tail**2)) < 1e-4
     assert np.abs(audio).max() > 0.3
+
+
+def test_preview_with_an_export_writes_it_beside_the_draft(tmp_path):
+    out = tmp_path / "draft.mp4"
+    done = run("preview", "--text", "Rain.", "--is-custom", "--duration", "2", "--export", "webm", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(out)
+    assert str(out.with_suffix(".webm")) in "".join(done.stderr.split())  # Rich may wrap a long path
+    info, draft = probe(out.with_suffix(".webm")), probe(out)
+    assert (info["codec"], info["audio_codec"], info["width"], info["height"]) == ("vp9", "opus", 270, 480)
+    assert info["frames"] == draft["frames"] == 24

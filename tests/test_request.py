@@ -38,6 +38,8 @@ def test_enum_values_are_the_spec_values():
         ("text", "   ", "must contain words"),
         ("text", "", "at least 1 character"),
         ("seed", -1, "greater than or equal to 0"),
+        ("exports", ["mp4"], "got 'mp4'; allowed: webm, gif"),
+        ("exports", "gif", "a valid list"),
     ],
 )
 def test_each_invalid_field_is_named_with_its_rule(field, value, expected):
@@ -95,3 +97,9 @@ def test_a_timeline_text_is_its_scenes_words():
     with pytest.raises(RequestError) as caught:
         parse_request({"text": "Something else.", "scenes": [{"text": "One."}]})
     assert caught.value.field == "text"
+
+
+def test_exports_default_to_none_and_list_each_format_once():
+    assert VideoRequest(text="hi").exports == []
+    assert [f.value for f in parse_request({"text": "hi", "exports": ["gif", "webm", "gif"]}).exports] == \
+        ["gif", "webm"]

@@ -91,6 +91,8 @@ def render(
     voice_model: Optional[Path] = typer.Option(None, "--voice-model", help="A Piper voice .onnx (.onnx.json beside)."),
     narration_audio: Optional[Path] = typer.Option(None, "--narration-audio", help="Your own recorded narration; "
                                                    "--text is then the words it speaks."),
+    exports: Optional[list[str]] = typer.Option(None, "--export", help="webm | gif: also write the video as "
+                                                "NAME.webm (VP9 + Opus) or NAME.gif; repeat for both."),
 ) -> None:
     """Render one video."""
     _make_video(**locals())
@@ -126,13 +128,20 @@ def _make_video(output: Path, request_file: Optional[Path], draft: bool = False,
     if draft:
         console.print(f"[green]wrote[/] {result.draft}  ({result.duration:.2f} s draft, {result.size[0]}x"
                       f"{result.size[1]} @ {result.fps} fps) and {result.storyboard} ({len(result.scenes)} scenes)")
+        _print_exports(result.exports)
         print(result.draft)
         return
     if result.emotion_reason != "requested":
         console.print(f"emotion: {result.emotion} (detected: {result.emotion_reason})")
     console.print(f"[green]wrote[/] {result.output}  ({result.duration:.2f} s, {result.frame_count} frames, "
                   f"{result.size[0]}x{result.size[1]} @ {result.fps} fps)")
+    _print_exports(result.exports)
     print(result.output)
+
+
+def _print_exports(exports: dict[str, Path]) -> None:
+    for path in exports.values():
+        console.print(f"[green]wrote[/] {path}")
 
 
 @app.command()

@@ -3,14 +3,15 @@
 - ``trim`` decodes the input and re-encodes frames [round(start * fps), round(end * fps)) with the render
   encoder (encode.VideoEncoder: H.264 at the input's size, fps and bitrate, +faststart, atomic), and the audio
   samples of exactly the same span.
-- ``concat`` copies the inputs' H.264 packets one after another (segments.copy_packets) when they share codec
+- ``concat`` copies the inputs' H.264 packets one after another (encode.copy_packets) when they share codec
   settings (codec, size, fps, pixel format, SPS/PPS, audio rate and channels); otherwise it re-encodes them at
   the first input's size and fps (scaled to fit, black bars). Either way the audio of all inputs, each cut or
   padded to its video's length, is encoded once as one track, so it joins without gaps.
 - ``export`` re-frames a video to another aspect ratio (``blur``: the whole frame scaled to fit over a blurred,
   scaled-to-cover copy of itself; ``crop``: scaled to cover, centre cropped) and writes MP4 (H.264 + AAC), WebM
   (VP9 + Opus) or GIF (GIF_FPS frames a second, at most GIF_MAX_SIDE pixels, one palette for the whole clip from
-  FFmpeg's palettegen, applied with paletteuse's dithering).
+  FFmpeg's palettegen, applied with paletteuse's dithering). ``export_beside`` writes a render's requested
+  exports (VideoRequest.exports) next to it.
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ import av
 import cv2
 import numpy as np
 
-from reelforge.encode import AUDIO_RATE, AudioTrack, VideoEncoder
+from reelforge.encode import AUDIO_RATE, AudioTrack, Segment, VideoEncoder, copy_packets
 from reelforge.errors import RequestError
-from reelforge.segments import Segment, copy_packets
 
 FORMATS = ("mp4", "webm", "gif")
 ASPECTS = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
@@ -274,6 +274,19 @@ def export(source: Path, output: Path, format: str, aspect: str, fit: str = "blu
     else:
         _write_webm(output, info, frames, width, height)
     return EditResult(output, info.frames, info.fps, (width, height))
+
+
+def export_beside(source: Path, formats: Sequence[str], aspect: str,
+                  progress: EditProgress | None = None) -> dict[str, Path]:
+    """``source`` exported to each of ``formats`` beside it (video.mp4 -> video.webm, video.gif) at ``aspect``,
+    the video's own for a render's exports (nothing is re-framed). ``progress`` counts each format as an equal share.
+    """
+    outputs = {}
+    for index, format in enumerate(formats):
+        step = None if progress is None else \
+            lambda done, total, index=index: progress(index * total + done, len(formats) * total)
+        outputs[format] = export(source, source.with_suffix(f".{format}"), format, aspect, progress=step).output
+    return outputs
 
 
 def _reframed(info: VideoInfo, fps: int, count: int, width: int, height: int, fit: str,

@@ -9,13 +9,15 @@ frames encode differently run to run. Both are off: rate control is a plain aver
 
 Every encode has the same fixed-length closed GOPs (an IDR every ``gop_seconds``, no scene-cut keyframes, no
 open GOP) and x264's ``stitchable`` headers, so encodes of consecutive frame ranges that start on a GOP are
-independently decodable segments with identical SPS/PPS, joined without re-encoding by ``segments.py``.
+independently decodable segments with identical SPS/PPS, joined without re-encoding (``copy_packets``) by
+``segments.py`` and ``edit.concat``.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -103,6 +105,39 @@ class AudioTrack:
         self.write_until(seconds, final=True)
         for packet in self.stream.encode():
             self.container.mux(packet)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Frames [start, end) of a render; ``index`` orders segments on the timeline."""
+
+    index: int
+    start: int
+    end: int
+
+    @property
+    def frames(self) -> int:
+        return self.end - self.start
+
+
+def copy_packets(stream: av.video.stream.VideoStream, segment: Segment, fps: int,
+                  out: av.container.OutputContainer, video: av.video.stream.VideoStream, audio: AudioTrack) -> None:
+    """Mux a segment's packets at their place on the timeline, with the soundtrack up to each frame."""
+    shift = Fraction(segment.start, fps) / stream.time_base
+    if shift.denominator != 1:
+        raise ValueError(f"segment {segment.index} does not start on a tick of its time base")
+    count = 0
+    for packet in stream.container.demux(stream):
+        if packet.dts is None:  # the demuxer's end-of-stream marker
+            continue
+        packet.pts += int(shift)
+        packet.dts += int(shift)
+        packet.stream = video
+        out.mux(packet)
+        count += 1
+        audio.write_until((segment.start + count) / fps)
+    if count != segment.frames:
+        raise ValueError(f"segment {segment.index} holds {count} frames, expected {segment.frames}")
 
 
 class VideoEncoder:

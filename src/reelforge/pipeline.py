@@ -34,6 +34,7 @@ from reelforge.character.emotion import DetectedEmotion, detect_emotion
 from reelforge.character.performance import Performance, perform
 from reelforge.character.stage import CharacterStage, PortraitStage
 from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
+from reelforge.edit import export_beside
 from reelforge.encode import VideoEncoder, rgb_to_i420, write_poster
 from reelforge.flow import FlowSmoother
 from reelforge.look.atmosphere import fog_layers
@@ -56,7 +57,7 @@ from reelforge.voice.recording import narrate_recording
 
 ProgressCallback = Callable[[str, int, int], None]
 FramesWriter = Callable[..., Path]  # (plan, output, *, progress, poster): the video with its soundtrack
-STAGES = ("script", "voice", "frames", "encode")
+STAGES = ("script", "voice", "frames", "encode", "export")
 FLOW_WARMUP_FRAMES = 12  # frames rendered (not kept) before a range that starts mid-video, for flow smoothing
 
 
@@ -78,6 +79,7 @@ class RenderResult:
     warnings: list[str] = field(default_factory=list)
     emotion: str = "neutral"
     emotion_reason: str = "requested"
+    exports: dict[str, Path] = field(default_factory=dict)  # the request's extra formats: {"webm": path, ...}
 
 
 @dataclass
@@ -440,7 +442,10 @@ def render(request: VideoRequest, output: str | Path, progress: ProgressCallback
     subtitles = write_plan_subtitles(plan, output)
     timings["encode"] = time.perf_counter() - clock
     report("encode", 1, 1)
-    return result_of(plan, output, timings, subtitles)
+    clock = time.perf_counter()
+    exports = write_exports(plan, output, progress)
+    timings["export"] = time.perf_counter() - clock
+    return result_of(plan, output, timings, subtitles, exports)
 
 
 def write_plan_subtitles(plan: RenderPlan, output: Path) -> tuple[Path, Path] | None:
@@ -449,10 +454,17 @@ def write_plan_subtitles(plan: RenderPlan, output: Path) -> tuple[Path, Path] | 
     return write_subtitles(pages, output) if pages is not None else None
 
 
+def write_exports(plan: RenderPlan, output: Path, progress: ProgressCallback | None = None) -> dict[str, Path]:
+    """The request's extra formats (WebM, GIF) of the finished video at ``output``, beside it ("export" stage)."""
+    report = progress or _noop
+    return export_beside(output, [format.value for format in plan.request.exports], plan.request.aspect.value,
+                         lambda done, total: report("export", done, total))
+
+
 def result_of(plan: RenderPlan, output: Path, timings: dict[str, float],
-              subtitles: tuple[Path, Path] | None) -> RenderResult:
+              subtitles: tuple[Path, Path] | None, exports: dict[str, Path]) -> RenderResult:
     """The RenderResult of a plan rendered into ``output``."""
     preset = plan.preset
     return RenderResult(plan.script.text, plan.script.source, output, plan.frame_count / preset.fps,
                         plan.frame_count, preset.fps, preset.size, timings, subtitles, output.with_suffix(".jpg"),
-                        plan.scenes, plan.script.warnings, plan.emotion.emotion.value, plan.emotion.reason)
+                        plan.scenes, plan.script.warnings, plan.emotion.emotion.value, plan.emotion.reason, exports)

@@ -1,13 +1,15 @@
 """Preview: a low-resolution draft of the whole video and a storyboard contact sheet, in seconds.
 
 The draft is the same plan as the full render (script, narration, scenes, character, soundtrack) at the draft
-preset; the contact sheet shows each scene's middle frame with its caption text and time range under it.
+preset; the contact sheet shows each scene's middle frame with its caption text and time range under it. The
+request's exports (WebM, GIF) are made of the draft.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from reelforge.captions import caption_font
 from reelforge.encode import atomic_write_bytes
-from reelforge.pipeline import ProgressCallback, RenderPlan, encode_frames, prepare
+from reelforge.pipeline import ProgressCallback, RenderPlan, encode_frames, prepare, write_exports
 from reelforge.plan import ScenePlan
 from reelforge.presets import draft_preset
 from reelforge.request import VideoRequest
@@ -40,6 +42,11 @@ class PreviewResult:
     fps: int
     size: tuple[int, int]
     duration: float
+    script: str
+    timings: dict[str, float]
+    emotion: str
+    emotion_reason: str
+    exports: dict[str, Path]  # the request's extra formats of the draft: {"webm": path, ...}
 
 
 def storyboard_path(draft: Path) -> Path:
@@ -49,14 +56,23 @@ def storyboard_path(draft: Path) -> Path:
 
 def preview(request: VideoRequest, output: str | Path, progress: ProgressCallback | None = None,
             llm: LLMConfig | None = None) -> PreviewResult:
-    """Render the request's draft into ``output`` and its storyboard contact sheet beside it."""
+    """Render the request's draft into ``output``, its storyboard contact sheet and its exports beside it."""
     output = Path(output)
     plan = prepare(request, progress, llm, preset=draft_preset(request.aspect))
+    timings = dict(plan.timings)
+    clock = time.perf_counter()
     encode_frames(plan, output, progress=progress)
+    timings["frames"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     sheet = storyboard_path(output)
     tiles = write_storyboard(plan, sheet)
+    timings["storyboard"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    exports = write_exports(plan, output, progress)
+    timings["export"] = time.perf_counter() - clock
     preset = plan.preset
-    return PreviewResult(output, sheet, plan.scenes, tiles, preset.fps, preset.size, plan.frame_count / preset.fps)
+    return PreviewResult(output, sheet, plan.scenes, tiles, preset.fps, preset.size, plan.frame_count / preset.fps,
+                         plan.script.text, timings, plan.emotion.emotion.value, plan.emotion.reason, exports)
 
 
 def scene_stills(plan: RenderPlan) -> list[np.ndarray]:

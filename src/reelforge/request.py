@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -107,6 +107,13 @@ class Lighting(str, Enum):
     moving = "moving"
     flicker = "flicker"
     exposure = "exposure"
+
+
+class ExportFormat(str, Enum):
+    """Extra formats of a finished video, beside its MP4."""
+
+    webm = "webm"
+    gif = "gif"
 
 
 class CameraTarget(str, Enum):
@@ -238,6 +245,8 @@ class VideoRequest(RequestBody):
                                                description="A timeline: scenes narrated as written, one after "
                                                            "another, each with its own look. text may then be "
                                                            "left out (it is the scenes' words).")
+    exports: list[ExportFormat] = Field([], description="Also write the video as WebM (VP9 + Opus) and/or GIF "
+                                        "(one optimised palette), beside the MP4.")
 
     @model_validator(mode="after")
     def _timeline_fits(self) -> VideoRequest:
@@ -251,6 +260,11 @@ class VideoRequest(RequestBody):
 
     _file_exists = field_validator("background_image", "lut_file", "portrait_image", "music_file",
                                    "voice_model", "narration_audio")(_existing_file)
+
+    @field_validator("exports")
+    @classmethod
+    def _each_format_once(cls, value: list[ExportFormat]) -> list[ExportFormat]:
+        return list(dict.fromkeys(value))
 
     @field_validator("portrait_image")
     @classmethod
@@ -272,6 +286,8 @@ _NAMED_MESSAGE = re.compile(r"^([a-z_][a-z0-9_.]*): (.+)$", re.S)
 
 def _allowed_values(field: str) -> list[str] | None:
     annotation = VideoRequest.model_fields[field].annotation
+    if get_origin(annotation) is list:  # a list of choices (exports): its items' values
+        annotation = get_args(annotation)[0]
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return [member.value for member in annotation]
     return None
@@ -283,7 +299,10 @@ def describe_validation_error(errors: list[dict[str, Any]], skip: tuple[str, ...
     ``skip`` drops location parts that are not field names (FastAPI puts "body" first).
     """
     first = errors[0]
-    field = ".".join(str(part) for part in first["loc"] if part not in skip)
+    loc = [part for part in first["loc"] if part not in skip]
+    if len(loc) == 2 and isinstance(loc[1], int) and loc[0] in VideoRequest.model_fields:
+        loc = loc[:1]  # an item of a list field is reported as the field
+    field = ".".join(str(part) for part in loc)
     if not field and (named := _NAMED_MESSAGE.match(first["msg"].removeprefix("Value error, "))):
         return RequestError(*named.groups())  # a check across fields names its field first
     field = field or "request"

@@ -22,31 +22,16 @@ import tempfile
 from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import ExitStack
-from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import cv2
 
-from reelforge.encode import GOP_SECONDS, AudioTrack
+from reelforge.encode import GOP_SECONDS, AudioTrack, Segment, copy_packets
 from reelforge.pipeline import ProgressCallback, RenderPlan, encode_frames
 
 SEGMENT_SECONDS = 10.0
 REPORT_EVERY_S = 0.2
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Frames [start, end) of a render; ``index`` orders segments on the timeline."""
-
-    index: int
-    start: int
-    end: int
-
-    @property
-    def frames(self) -> int:
-        return self.end - self.start
 
 
 class RenderStopped(Exception):
@@ -101,26 +86,6 @@ def join_segments(plan: RenderPlan, segments: Sequence[Segment], folder: Path, o
     finally:
         Path(tmp).unlink(missing_ok=True)
     return output
-
-
-def copy_packets(stream: av.video.stream.VideoStream, segment: Segment, fps: int,
-                  out: av.container.OutputContainer, video: av.video.stream.VideoStream, audio: AudioTrack) -> None:
-    """Mux a segment's packets at their place on the timeline, with the soundtrack up to each frame."""
-    shift = Fraction(segment.start, fps) / stream.time_base
-    if shift.denominator != 1:
-        raise ValueError(f"segment {segment.index} does not start on a tick of its time base")
-    count = 0
-    for packet in stream.container.demux(stream):
-        if packet.dts is None:  # the demuxer's end-of-stream marker
-            continue
-        packet.pts += int(shift)
-        packet.dts += int(shift)
-        packet.stream = video
-        out.mux(packet)
-        count += 1
-        audio.write_until((segment.start + count) / fps)
-    if count != segment.frames:
-        raise ValueError(f"segment {segment.index} holds {count} frames, expected {segment.frames}")
 
 
 _worker_state: tuple = ()  # (frames done per segment, stop event, parent pid), set in each local segment process

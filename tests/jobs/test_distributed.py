@@ -139,6 +139,33 @@ def test_workers_render_a_job_in_segments_that_equal_the_local_renders(settings,
     assert np.array_equal(decode_audio(video), decode_audio(single.output))
 
 
+def test_workers_make_previews_and_the_exports_a_request_asks_for(settings, workers):
+    body = {"text": "Snow falls on the mountains. The valley sleeps.", "is_custom": True, "quality": "speed",
+            "duration": 3, "seed": 5}
+    with TestClient(create_app(settings)) as client:
+        preview_id = client.post("/previews", json={**body, "exports": ["gif"]}).json()["id"]
+        render_id = client.post("/jobs", json={**body, "exports": ["webm"]}).json()["id"]
+        seen, preview = _finish(client, preview_id)
+        _, render = _finish(client, render_id)
+    assert preview["state"] == "succeeded", preview["error"]
+    assert render["state"] == "succeeded", render["error"]
+    frames = [progress for state, stage, progress in seen if stage == "frames"]
+    assert frames and 0.15 <= frames[0] <= frames[-1] <= 0.97  # the preview's own frame reports
+    assert [p for _, _, p in seen] == sorted(p for _, _, p in seen)
+
+    draft, sheet = settings.videos_dir / f"{preview_id}.mp4", settings.videos_dir / f"{preview_id}.storyboard.png"
+    info = probe(draft)
+    assert (info["width"], info["height"], info["fps"]) == (270, 480, 12.0) and sheet.stat().st_size > 10_000
+    assert preview["storyboard_url"].endswith(sheet.name) and preview["exports"]["gif"].endswith(f"{preview_id}.gif")
+    gif = probe(settings.videos_dir / f"{preview_id}.gif")
+    assert gif["codec"] == "gif" and gif["frames"] == round(info["frames"] / 12 * 10)
+
+    video, webm = probe(settings.videos_dir / f"{render_id}.mp4"), probe(settings.videos_dir / f"{render_id}.webm")
+    assert (webm["codec"], webm["audio_codec"], webm["frames"]) == ("vp9", "opus", video["frames"])
+    assert render["exports"] == {"webm": f"http://testserver/videos/{render_id}.webm"} and "export" in render["timings"]
+    assert not [p for p in settings.videos_dir.iterdir() if p.name.startswith(".")]
+
+
 def test_a_worker_killed_mid_job_does_not_lose_the_job_nor_does_a_server_restart(settings, workers):
     body = {"text": "Rain falls over the dark city. The streets shine.", "is_custom": True, "quality": "speed",
             "duration": 8, "seed": 9}

@@ -1,4 +1,8 @@
-from reelforge.jobs.store import CANCELLED, FAILED, MAX_ATTEMPTS, QUEUED, RUNNING, SUCCEEDED, JobStore
+import json
+import sqlite3
+
+from reelforge.jobs.store import (CANCELLED, FAILED, MAX_ATTEMPTS, PREVIEW, QUEUED, RENDER, RUNNING, SUCCEEDED,
+                                  JobStore)
 
 
 def test_jobs_are_claimed_oldest_first_and_finish_with_their_results(tmp_path):
@@ -38,3 +42,19 @@ def test_a_restart_requeues_interrupted_jobs_then_gives_up_with_a_reason(tmp_pat
         assert reopened.recover() == [job.id]
     final = store.get(job.id)
     assert final.state == FAILED and "stopped during the render" in final.error
+
+
+def test_a_database_from_before_job_kinds_opens_with_its_jobs_as_renders(tmp_path):
+    path = tmp_path / "jobs.sqlite3"
+    with sqlite3.connect(path) as db:  # the first version's table: no emotion, no kind
+        db.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, request TEXT NOT NULL, owner TEXT NOT NULL DEFAULT '', "
+                   "state TEXT NOT NULL, progress REAL NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '', script TEXT, "
+                   "video TEXT, error TEXT, timings TEXT, attempts INTEGER NOT NULL DEFAULT 0, "
+                   "cancel_requested INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL, updated REAL NOT NULL)")
+        db.execute("INSERT INTO jobs (id, request, state, created, updated) VALUES ('old', ?, 'queued', 1, 1)",
+                   (json.dumps({"text": "a"}),))
+    db.close()
+    store = JobStore(path)
+    assert store.get("old").kind == RENDER and store.get("old").emotion is None
+    preview = store.create({"text": "b"}, kind=PREVIEW)
+    assert store.get(preview.id).kind == PREVIEW and store.claim_next().id == "old"

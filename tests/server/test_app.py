@@ -51,7 +51,7 @@ def test_bad_requests_get_422_naming_the_field(client, change, field):
     body = {**SHORT, **change}
     if change.get("text") == "":
         body["text"] = ""
-    for route in ("/jobs", "/generate-advanced-video"):
+    for route in ("/jobs", "/previews", "/generate-advanced-video"):
         response = client.post(route, json=body)
         assert response.status_code == 422, response.text
         assert response.json()["detail"]["field"] == field

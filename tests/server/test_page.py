@@ -119,6 +119,41 @@ def test_render_from_the_page_and_play_the_result(page, server, tmp_path):
     page.wait_for_function(f"document.querySelector(\".card[data-id='{job_id}'] img\").naturalWidth > 0")
 
 
+def test_preview_from_the_page_shows_the_storyboard_and_plays_the_draft_with_its_exports(page, server, tmp_path):
+    _open_with_key(page, server)
+    assert page.eval_on_selector_all("input[name=exports]", "nodes => nodes.map(n => n.value)") == ["webm", "gif"]
+    page.fill("textarea[name=text]", "The sun rises over the quiet mountains. A storm rolls across the dark city.")
+    page.check("#f-is_custom")
+    page.fill("input[name=duration][type=number]", "3")
+    page.check("input[name=exports][value=webm]")
+    page.check("input[name=exports][value=gif]")
+    page.click("#preview")
+
+    page.wait_for_function("document.querySelector('#storyboard').naturalWidth > 0", timeout=60_000)
+    page.wait_for_function(PLAYING)
+    job_id = page.get_attribute("#player", "data-job-id")
+    job = httpx.get(f"{server}/jobs/{job_id}", headers={"X-API-Key": KEY}).json()
+    assert job["kind"] == "preview" and page.get_attribute("#storyboard", "src") == job["storyboard_url"]
+    size = page.evaluate("[document.querySelector('#player').videoWidth, document.querySelector('#player').videoHeight]")
+    assert size == [270, 480]  # the draft plays
+    sheet = Image.open(io.BytesIO(httpx.get(job["storyboard_url"], headers={"X-API-Key": KEY}).content))
+    assert page.evaluate("document.querySelector('#storyboard').naturalWidth") == sheet.width
+
+    links = {name: page.get_attribute(f"#download-{name}", "href") for name in ("mp4", "webm", "gif", "storyboard")}
+    assert links == {"mp4": job["video_url"], "webm": job["exports"]["webm"], "gif": job["exports"]["gif"],
+                     "storyboard": job["storyboard_url"]}
+    assert page.is_hidden("#download-poster") and page.is_hidden("#download-srt")
+    for name, kind in (("webm", "video/webm"), ("gif", "image/gif")):
+        response = httpx.get(links[name], headers={"X-API-Key": KEY})
+        assert response.status_code == 200 and response.headers["content-type"] == kind
+        saved = tmp_path / f"draft.{name}"
+        saved.write_bytes(response.content)
+        assert probe(saved)["codec"] == ("vp9" if name == "webm" else "gif")
+    card = page.locator(f".card[data-id='{job_id}']")
+    card.wait_for()
+    assert card.get_attribute("data-kind") == "preview" and card.locator(".kind-tag").inner_text() == "PREVIEW"
+
+
 def test_a_bad_upload_shows_the_servers_message(page, server, tmp_path):
     _open_with_key(page, server)
     fake = tmp_path / "photo.png"

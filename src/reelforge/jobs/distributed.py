@@ -3,7 +3,8 @@
 A job runs as ``prepare`` (script, narration, scene plan: once) -> one ``segment`` task per time segment on
 any worker (a chord) -> ``join`` (the segments' packets remuxed, the soundtrack encoded once). Workers are
 started with ``reelforge worker``; ``reelforge serve`` with REELFORGE_BROKER_URL set hands its queued jobs to
-them (``CeleryExecutor``) instead of rendering them in local processes.
+them (``CeleryExecutor``) instead of rendering them in local processes. A preview job is one ``preview`` task on
+one worker (its draft is small).
 
 Files: the plan, the segments and the finished video are files under the data dir (REELFORGE_DATA_DIR), which
 the server and every worker must share: one machine, or a shared filesystem (NFS, SMB, ...) mounted at each
@@ -42,8 +43,9 @@ from celery.exceptions import Ignore, Retry
 from reelforge.encode import atomic_write_bytes
 from reelforge.errors import ReelforgeError
 from reelforge.jobs.local import overall_progress, remove_outputs, throttled
-from reelforge.jobs.store import RUNNING, Job, JobStore
-from reelforge.pipeline import ProgressCallback, RenderPlan, prepare, write_plan_subtitles
+from reelforge.jobs.store import PREVIEW, RUNNING, Job, JobStore
+from reelforge.pipeline import ProgressCallback, RenderPlan, prepare, write_exports, write_plan_subtitles
+from reelforge.preview import preview
 from reelforge.request import parse_request
 from reelforge.segments import RenderStopped, Segment, join_segments, render_segment, segment_path, split
 from reelforge.server.settings import Settings
@@ -150,7 +152,7 @@ def board_progress(fields: dict[str, str]) -> tuple[str, float]:
     """(stage, overall 0..1) from a job's board; frames are summed over its segments."""
     stage = fields.get("stage", "")
     total = int(fields.get("total", 0))
-    if stage == "frames":
+    if stage == "frames" and "frames_started" in fields:  # a render's segments (a preview reports its own frames)
         done = sum(int(value) for name, value in fields.items() if name.startswith("segment:"))
         return stage, overall_progress(stage, min(done, total), total)
     return stage, overall_progress(stage, int(fields.get("done", 0)), total)
@@ -192,6 +194,12 @@ def _reporter(job_id: str, report: ProgressCallback) -> ProgressCallback:
     return progress
 
 
+def _stage_reporter(job_id: str) -> ProgressCallback:
+    """A render's progress callback that records the stage and its progress on the job's board."""
+    board = _board()
+    return _reporter(job_id, lambda *report: board.stage(job_id, *report))
+
+
 def _run(job_id: str, work: Callable[[JobBoard], None]) -> None:
     """Run a task's work for a job: skipped once the job is stopped; its errors fail the job."""
     board = _board()
@@ -221,7 +229,7 @@ def prepare_job(job_id: str, request: dict[str, Any], segment_seconds: float) ->
         if (folder / PLAN_FILE).exists():  # a redelivered prepare: the plan was made already
             plan = _load_plan(job_id)
         else:
-            plan = prepare(parse_request(request), _reporter(job_id, lambda *report: board.stage(job_id, *report)))
+            plan = prepare(parse_request(request), _stage_reporter(job_id))
             atomic_write_bytes(folder / PLAN_FILE, pickle.dumps(plan))
         segments = split(plan.frame_count, plan.preset.fps, segment_seconds)
         board.begin_frames(job_id, plan.frame_count, plan.timings)
@@ -269,8 +277,24 @@ def join_job(self, job_id: str, spans: list[list[int]]) -> None:
         join_segments(plan, segments, folder, output)
         write_plan_subtitles(plan, output)
         timings["encode"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        write_exports(plan, output, _stage_reporter(job_id))
+        timings["export"] = time.perf_counter() - clock
         board.succeed(job_id, plan.script.text, output.name, timings,
                       {"emotion": plan.emotion.emotion.value, "reason": plan.emotion.reason})
+
+    _run(job_id, work)
+
+
+@app.task(name="reelforge.preview")
+def preview_job(job_id: str, request: dict[str, Any]) -> None:
+    """A preview job on one worker: the draft is small, so it is not cut into segments."""
+
+    def work(board: JobBoard) -> None:
+        output = _videos_dir() / f"{job_id}.mp4"
+        result = preview(parse_request(request), output, _stage_reporter(job_id))
+        board.succeed(job_id, result.script, output.name, result.timings,
+                      {"emotion": result.emotion, "reason": result.emotion_reason})
 
     _run(job_id, work)
 
@@ -314,7 +338,10 @@ class CeleryExecutor:
             self._stop.wait(self.poll_s)
 
     def _submit(self, job: Job) -> None:
-        prepare_job.apply_async(args=(job.id, job.request, self.settings.segment_seconds))
+        if job.kind == PREVIEW:
+            preview_job.apply_async(args=(job.id, job.request))
+        else:
+            prepare_job.apply_async(args=(job.id, job.request, self.settings.segment_seconds))
         self.board.submitted(job.id)
         self.store.report(job.id, WAITING, 0.0)
 

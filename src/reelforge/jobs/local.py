@@ -19,9 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reelforge.errors import ReelforgeError
-from reelforge.jobs.store import RUNNING, JobStore
+from reelforge.jobs.store import PREVIEW, RUNNING, JobStore
 
-STAGE_SPANS = {"script": (0.0, 0.05), "voice": (0.05, 0.15), "frames": (0.15, 0.97), "encode": (0.97, 1.0)}
+STAGE_SPANS = {"script": (0.0, 0.05), "voice": (0.05, 0.15), "frames": (0.15, 0.97), "encode": (0.97, 0.98),
+               "export": (0.98, 1.0)}
 REPORT_EVERY_S = 0.2
 CANCEL_GRACE_S = 2.0
 
@@ -63,8 +64,9 @@ def remove_outputs(output_dir: Path, job_id: str) -> None:
 
 def run_job(db_path: str, job_id: str, output_dir: str, segment_processes: int = 1,
             segment_seconds: float = 10.0) -> None:
-    """Render one job (in its own process) and record the outcome in the store."""
+    """Render one job (in its own process) and record the outcome in the store: the video, or a preview's draft."""
     from reelforge.pipeline import render
+    from reelforge.preview import preview
     from reelforge.request import parse_request
     from reelforge.segments import LocalSegments
 
@@ -81,9 +83,13 @@ def run_job(db_path: str, job_id: str, output_dir: str, segment_processes: int =
     job = store.get(job_id)
     if job is None or job.state != RUNNING:
         return
+    output = folder / f"{job_id}.mp4"
     try:
-        result = render(parse_request(job.request), folder / f"{job_id}.mp4", progress,
-                        write_frames=LocalSegments(segment_processes, segment_seconds))
+        if job.kind == PREVIEW:
+            result = preview(parse_request(job.request), output, progress)
+        else:
+            result = render(parse_request(job.request), output, progress,
+                            write_frames=LocalSegments(segment_processes, segment_seconds))
     except JobStopped as stop:
         if stop.cancelled:
             remove_outputs(folder, job_id)
@@ -96,7 +102,7 @@ def run_job(db_path: str, job_id: str, output_dir: str, segment_processes: int =
         remove_outputs(folder, job_id)
         store.fail(job_id, f"internal error: {type(error).__name__}: {error}")
     else:
-        store.succeed(job_id, result.script, result.output.name, result.timings,
+        store.succeed(job_id, result.script, output.name, result.timings,
                       {"emotion": result.emotion, "reason": result.emotion_reason})
 
 

@@ -17,12 +17,14 @@ from typing import Any
 
 QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = "queued", "running", "succeeded", "failed", "cancelled"
 FINAL_STATES = (SUCCEEDED, FAILED, CANCELLED)
+RENDER, PREVIEW = "render", "preview"  # what a job makes: the video, or preview.py's draft and storyboard
 MAX_ATTEMPTS = 2  # a job whose render was cut off (server killed) is re-run once, then reported failed
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
     request TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'render',
     owner TEXT NOT NULL DEFAULT '',
     state TEXT NOT NULL,
     progress REAL NOT NULL DEFAULT 0,
@@ -39,6 +41,8 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, created);
 """
+# columns added since the first databases were made: ALTER TABLE adds them to an older file on open
+_ADDED_COLUMNS = {"emotion": "TEXT", "kind": "TEXT NOT NULL DEFAULT 'render'"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Job:
 
     id: str
     request: dict[str, Any]
+    kind: str  # RENDER or PREVIEW
     owner: str
     state: str
     progress: float
@@ -67,9 +72,11 @@ class Job:
 
 
 def _job(row: sqlite3.Row) -> Job:
-    return Job(row["id"], json.loads(row["request"]), row["owner"], row["state"], row["progress"], row["stage"],
-               row["script"], row["video"], row["error"], json.loads(row["timings"]) if row["timings"] else None,
-               json.loads(row["emotion"]) if row["emotion"] else None, row["attempts"], bool(row["cancel_requested"]), row["created"], row["updated"])
+    return Job(row["id"], json.loads(row["request"]), row["kind"], row["owner"], row["state"], row["progress"],
+               row["stage"], row["script"], row["video"], row["error"],
+               json.loads(row["timings"]) if row["timings"] else None,
+               json.loads(row["emotion"]) if row["emotion"] else None, row["attempts"], bool(row["cancel_requested"]),
+               row["created"], row["updated"])
 
 
 class JobStore:
@@ -82,8 +89,9 @@ class JobStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
             columns = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
-            if "emotion" not in columns:  # a database made before jobs reported their emotion
-                db.execute("ALTER TABLE jobs ADD COLUMN emotion TEXT")
+            for name, declaration in _ADDED_COLUMNS.items():
+                if name not in columns:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -94,12 +102,12 @@ class JobStore:
         with closing(self._connect()) as db:
             return db.execute(sql, args).rowcount
 
-    def create(self, request: dict[str, Any], owner: str = "") -> Job:
-        """Queue a new job for a validated request (API field names)."""
+    def create(self, request: dict[str, Any], owner: str = "", kind: str = RENDER) -> Job:
+        """Queue a new job (RENDER or PREVIEW) for a validated request (API field names)."""
         now = time.time()
         job_id = uuid.uuid4().hex
-        self._write("INSERT INTO jobs (id, request, owner, state, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
-                    (job_id, json.dumps(request), owner, QUEUED, now, now))
+        self._write("INSERT INTO jobs (id, request, kind, owner, state, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", (job_id, json.dumps(request), kind, owner, QUEUED, now, now))
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job | None:

@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,13 +21,14 @@ from pydantic import BaseModel
 
 from reelforge.errors import RequestError
 from reelforge.jobs.local import LocalExecutor, remove_outputs
-from reelforge.jobs.store import SUCCEEDED, Job, JobStore
+from reelforge.jobs.store import PREVIEW, RENDER, SUCCEEDED, Job, JobStore
+from reelforge.preview import storyboard_path
 from reelforge.request import VideoRequest, describe_validation_error
 from reelforge.server.settings import QUALITY_ORDER, Settings
 from reelforge.server.uploads import (FORM_SCHEMA, UploadRejected, UploadStore, UploadView, http_request_model,
                                       receive_upload, resolve_uploads)
 
-VIDEO_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|srt|vtt|jpg)$")
+VIDEO_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|srt|vtt|jpg|webm|gif|storyboard\.png)$")
 EVENT_POLL_S = 0.25
 STATIC_DIR = Path(__file__).parent / "static"
 KEY_COOKIE = "reelforge_api_key"  # the web page's copy of X-API-Key, sent by <video> and EventSource too
@@ -41,13 +42,16 @@ class GenerateResponse(BaseModel):
 
 class JobView(BaseModel):
     id: str
+    kind: Literal["render", "preview"]
     state: str
     progress: float
     stage: str
     script: str | None = None
-    video_url: str | None = None
+    video_url: str | None = None  # a preview's: its low-resolution draft
     subtitles: dict[str, str] | None = None
     poster_url: str | None = None
+    storyboard_url: str | None = None  # previews: the contact sheet PNG, one still per scene with its caption text
+    exports: dict[str, str] | None = None  # the request's extra formats: {"webm": url, "gif": url}
     error: str | None = None
     timings: dict[str, float] | None = None
     emotion: str | None = None
@@ -148,23 +152,27 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
         base = base_url(request)
         done = job.state == SUCCEEDED and job.video
         stem = job.video.rsplit(".", 1)[0] if done else ""
-        return JobView(id=job.id, state=job.state, progress=job.progress, stage=job.stage, script=job.script,
-                       video_url=f"{base}/videos/{job.video}" if done else None,
+        formats = job.request.get("exports") if done else None
+        return JobView(id=job.id, kind=job.kind, state=job.state, progress=job.progress, stage=job.stage,
+                       script=job.script, video_url=f"{base}/videos/{job.video}" if done else None,
                        subtitles={"srt": f"{base}/videos/{stem}.srt", "vtt": f"{base}/videos/{stem}.vtt"}
                        if done and (settings.videos_dir / f"{stem}.srt").exists() else None,
-                       poster_url=f"{base}/videos/{stem}.jpg" if done else None, error=job.error,
-                       timings=job.timings, emotion=(job.emotion or {}).get("emotion"),
+                       poster_url=f"{base}/videos/{stem}.jpg" if done and job.kind == RENDER else None,
+                       storyboard_url=f"{base}/videos/{storyboard_path(Path(job.video)).name}"
+                       if done and job.kind == PREVIEW else None,
+                       exports={format: f"{base}/videos/{stem}.{format}" for format in formats} if formats else None,
+                       error=job.error, timings=job.timings, emotion=(job.emotion or {}).get("emotion"),
                        emotion_reason=(job.emotion or {}).get("reason"), attempts=job.attempts, created=job.created,
                        updated=job.updated)
 
-    def submit(body: BaseModel, key: str) -> Job:
+    def submit(body: BaseModel, key: str, kind: str = RENDER) -> Job:
         request = resolve_uploads(body, uploads, key)
         check_limits(request, settings)
         if store.count_waiting(key) >= settings.max_queued_per_key:
             raise HTTPException(429, detail={"field": "jobs", "message":
                                              f"jobs: at most {settings.max_queued_per_key} queued or running"})
         # only the fields the client set: a default (an emotion to detect, say) stays a default in the render
-        return store.create(request.model_dump(mode="json", exclude_none=True, exclude_unset=True), key)
+        return store.create(request.model_dump(mode="json", exclude_none=True, exclude_unset=True), key, kind)
 
     def job_or_404(job_id: str, key: str) -> Job:
         job = store.get(job_id)
@@ -203,6 +211,13 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
     def create_job(body: HttpVideoRequest, request: Request, key: str = Depends(owner)) -> JobView:
         """Queue a render; poll GET /jobs/{id} or follow /jobs/{id}/events."""
         return view(submit(body, key), request)
+
+    @app.post("/previews", status_code=202, response_model=JobView)
+    def create_preview(body: HttpVideoRequest, request: Request, key: str = Depends(owner)) -> JobView:
+        """Queue a preview of the same request as POST /jobs: in seconds, a low-resolution draft of the whole video
+        (video_url) and a storyboard contact sheet (storyboard_url: a PNG, one still per scene with its caption
+        text). It is a job like a render: poll GET /jobs/{id}, follow /jobs/{id}/events, cancel with DELETE."""
+        return view(submit(body, key, PREVIEW), request)
 
     @app.post("/uploads", status_code=201, response_model=UploadView, openapi_extra=FORM_SCHEMA)
     async def upload(request: Request, key: str = Depends(owner)) -> UploadView:
@@ -255,7 +270,7 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
 
     @app.get("/videos/{name}")
     def video(name: str, key: str = Depends(owner)) -> FileResponse:
-        """A rendered file (MP4 with HTTP Range, SRT, VTT, poster JPEG)."""
+        """A rendered file: MP4 (with HTTP Range), SRT, VTT, poster JPEG, WebM, GIF, storyboard PNG."""
         path = settings.videos_dir / name
         if not VIDEO_NAME.match(name) or not path.is_file():
             raise HTTPException(404, detail={"field": "name", "message": f"name: no video {name!r}"})

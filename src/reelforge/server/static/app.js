@@ -19,7 +19,7 @@ function el(tag, attributes = {}, ...children) {
 const SECTIONS = [
   { title: "Script", fields: ["text", "is_custom"] },
   { title: "Look", fields: ["video_type", "style", "camera_movement", "emotion", "character_type"] },
-  { title: "Format", fields: ["quality", "aspect", "duration", "seed"] },
+  { title: "Format", fields: ["quality", "aspect", "duration", "seed", "exports"] },
   { title: "Your media", uploads: true },
   { title: "Fine-tuning", collapsed: true },
 ];
@@ -27,8 +27,9 @@ const CHIP_FIELDS = new Set(["video_type", "style", "quality", "aspect"]);
 const LABELS = {
   text: "Script or topic", is_custom: "Narrate my words exactly", video_type: "Mode", camera_movement: "Camera",
   character_type: "Character", flow_smoothing: "Optical-flow smoothing", background_image: "Background photo",
-  portrait_image: "Portrait photo", narration_audio: "Narration audio",
+  portrait_image: "Portrait photo", narration_audio: "Narration audio", exports: "Also export as",
 };
+const OPTION_LABELS = { webm: "WebM", gif: "GIF" };
 const UPLOAD_KINDS = {
   background: { accept: "image/png,image/jpeg,image/webp", hint: "PNG, JPEG or WebP. Replaces the generated scenes." },
   portrait: { accept: "image/png,image/jpeg,image/webp", hint: "A face photo to animate (character modes)." },
@@ -36,7 +37,7 @@ const UPLOAD_KINDS = {
 };
 const STAGES = {
   "": "Waiting in the queue", script: "Writing the script", voice: "Recording the narration",
-  frames: "Rendering frames", encode: "Encoding the video", done: "Done",
+  frames: "Rendering frames", encode: "Encoding the video", export: "Exporting WebM / GIF", done: "Done",
 };
 const STATE_LABELS = {
   queued: "Queued", running: "Rendering", succeeded: "Ready", failed: "Failed", cancelled: "Cancelled",
@@ -115,6 +116,8 @@ function describeFields(openapi) {
     };
     if (property["x-upload-kind"]) return { ...field, kind: "upload", uploadKind: property["x-upload-kind"] };
     if (target.enum) return { ...field, kind: "enum", options: target.enum };
+    const items = property.items?.$ref ? resolve(property.items.$ref) : property.items;
+    if (property.type === "array" && items?.enum) return { ...field, kind: "multi", options: items.enum };
     if (property.type === "boolean") return { ...field, kind: "bool" };
     if (types.includes("boolean") && types.includes("null")) return { ...field, kind: "tristate" };
     if (property.type === "number" || property.type === "integer") return { ...field, kind: property.type };
@@ -129,8 +132,9 @@ function fieldShell(field, control, { inline = false } = {}) {
     return el("div", { class: "field", "data-field": field.name },
       el("div", { class: "switch-row" }, el("label", { for: `f-${field.name}` }, field.label), control), help);
   }
-  const label = field.kind === "enum" && CHIP_FIELDS.has(field.name)
-    ? el("span", { class: "field-label" }, field.label) : el("label", { for: `f-${field.name}` }, field.label);
+  const chips = (field.kind === "enum" && CHIP_FIELDS.has(field.name)) || field.kind === "multi";
+  const label = chips ? el("span", { class: "field-label" }, field.label)
+    : el("label", { for: `f-${field.name}` }, field.label);
   return el("div", { class: "field", "data-field": field.name }, label, control, help);
 }
 
@@ -145,6 +149,13 @@ function chipControl(field) {
       el("span", {}, humanize(option)));
   });
   return el("div", { class: "chips", role: "radiogroup", "aria-label": field.label }, ...chips);
+}
+
+function checkboxChips(field) {
+  return el("div", { class: "chips", role: "group", "aria-label": field.label },
+    ...field.options.map((option) => el("label", { class: "chip" },
+      el("input", { type: "checkbox", name: field.name, value: option, checked: field.default?.includes(option) }),
+      el("span", {}, OPTION_LABELS[option] ?? humanize(option)))));
 }
 
 function selectControl(field) {
@@ -244,6 +255,7 @@ function buildForm(fields) {
 function fieldWidget(field) {
   switch (field.kind) {
     case "enum": return fieldShell(field, CHIP_FIELDS.has(field.name) ? chipControl(field) : selectControl(field));
+    case "multi": return fieldShell(field, checkboxChips(field));
     case "bool": return fieldShell(field, switchControl(field), { inline: true });
     case "tristate": return fieldShell(field, tristateControl(field));
     case "number": case "integer": return fieldShell(field, numberControl(field));
@@ -257,6 +269,11 @@ function collectRequest() {
   for (const field of state.fields) {
     if (field.kind === "upload") {
       if (state.uploads[field.name]) body[field.name] = state.uploads[field.name];
+      continue;
+    }
+    if (field.kind === "multi") {
+      const checked = [...form.querySelectorAll(`input[name="${field.name}"]:checked`)].map((box) => box.value);
+      if (checked.length) body[field.name] = checked; // none checked: the default (nothing extra)
       continue;
     }
     const control = form.elements[field.name];
@@ -356,22 +373,23 @@ function showFormError(error) {
   (field ?? banner).scrollIntoView({ block: "center", behavior: "smooth" });
 }
 
-async function submit(event) {
-  event.preventDefault();
+// A render (POST /jobs) or a preview (POST /previews: a low-resolution draft and a storyboard) of the form.
+async function submit(kind) {
   clearErrors();
-  const button = $("#render");
-  button.disabled = true;
+  const button = kind === "preview" ? $("#preview") : $("#render");
+  const label = $("span", button).textContent;
+  $("#preview").disabled = $("#render").disabled = true;
   $("span", button).textContent = "Submitting…";
   try {
-    const job = await api("/jobs", { method: "POST", headers: { "Content-Type": "application/json" },
-                                     body: JSON.stringify(collectRequest()) });
+    const job = await api(kind === "preview" ? "/previews" : "/jobs", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(collectRequest()) });
     follow(job);
     refreshGallery();
   } catch (error) {
     showFormError(error);
   } finally {
-    button.disabled = false;
-    $("span", button).textContent = "Render video";
+    $("#preview").disabled = $("#render").disabled = false;
+    $("span", button).textContent = label;
   }
 }
 
@@ -395,7 +413,9 @@ function follow(job) {
   $("#job-error").hidden = true;
   $("#downloads").hidden = true;
   $("#script-box").hidden = true;
-  if (job.state !== "succeeded") resetPlayer(isActive(job) ? "Rendering your video…" : "No video for this job.");
+  $("#storyboard-box").hidden = true;
+  const making = job.kind === "preview" ? "Drafting your preview…" : "Rendering your video…";
+  if (job.state !== "succeeded") resetPlayer(isActive(job) ? making : "No video for this job.");
   showJob(job);
   if (isActive(job)) {
     const events = new EventSource(`/jobs/${job.id}/events`);
@@ -443,8 +463,9 @@ function showJob(job) {
   $("#cancel").hidden = !active;
   const seconds = job.timings ? Object.values(job.timings).reduce((sum, value) => sum + value, 0) : null;
   const emotion = job.emotion && job.emotion_reason !== "requested" ? ` · emotion: ${job.emotion} (detected)` : "";
+  const made = job.kind === "preview" ? "Preview made" : "Rendered";
   $("#job-meta").textContent = job.state === "succeeded" && seconds != null
-    ? `Rendered in ${seconds.toFixed(1)} s${emotion}` : `Job ${job.id.slice(0, 8)}`;
+    ? `${made} in ${seconds.toFixed(1)} s${emotion}` : `Job ${job.id.slice(0, 8)}`;
   $("#job-meta").title = job.emotion_reason ?? "";
   for (const card of document.querySelectorAll(".card")) card.classList.toggle("current", card.dataset.id === job.id);
   if (job.state === "succeeded") showVideo(job);
@@ -467,8 +488,15 @@ function showVideo(job) {
     player.hidden = false;
     $("#empty-state").hidden = true;
   }
-  const links = { "download-mp4": job.video_url, "download-srt": job.subtitles?.srt,
-                  "download-vtt": job.subtitles?.vtt, "download-poster": job.poster_url };
+  const storyboard = $("#storyboard");
+  if (job.storyboard_url && storyboard.getAttribute("src") !== job.storyboard_url) {
+    storyboard.src = $("#storyboard-link").href = job.storyboard_url;
+  }
+  $("#storyboard-box").hidden = !job.storyboard_url;
+  $("#download-mp4").textContent = job.kind === "preview" ? "Draft MP4" : "MP4";
+  const links = { "download-mp4": job.video_url, "download-webm": job.exports?.webm, "download-gif": job.exports?.gif,
+                  "download-srt": job.subtitles?.srt, "download-vtt": job.subtitles?.vtt,
+                  "download-poster": job.poster_url, "download-storyboard": job.storyboard_url };
   for (const [id, url] of Object.entries(links)) {
     const link = $(`#${id}`);
     link.hidden = !url;
@@ -522,14 +550,16 @@ function timeAgo(epochSeconds) {
 function galleryCard(job) {
   const active = isActive(job);
   const progress = el("div", { style: `width:${Math.round(job.progress * 100)}%` });
+  const picture = job.poster_url ?? job.storyboard_url;
   const thumb = el("div", { class: "thumb" },
-    job.poster_url ? el("img", { src: job.poster_url, alt: "", loading: "lazy" })
+    picture ? el("img", { src: picture, alt: "", loading: "lazy" })
       : el("span", { class: "thumb-icon" }, active ? stageLabel(job) : STATE_LABELS[job.state]),
     el("span", { class: "badge", "data-state": job.state }, STATE_LABELS[job.state] ?? job.state),
+    job.kind === "preview" ? el("span", { class: "kind-tag" }, "Preview") : null,
     active ? el("div", { class: "card-progress" }, progress) : null);
   const text = job.script ?? (job.state === "failed" ? job.error : "Rendering…");
   return el("article", { class: `card${state.job?.id === job.id ? " current" : ""}`, "data-id": job.id,
-                         "data-state": job.state, tabindex: 0, title: text ?? "",
+                         "data-state": job.state, "data-kind": job.kind, tabindex: 0, title: text ?? "",
                          onclick: () => { follow(job); window.scrollTo({ top: 0, behavior: "smooth" }); } },
     thumb,
     el("div", { class: "card-body" }, el("span", { class: "card-text" }, text ?? ""),
@@ -589,8 +619,9 @@ async function start() {
   keyInput.addEventListener("change", applyKey);
   $("#api-key-box").addEventListener("submit", applyKey);
   buildForm(state.fields);
-  $("#render").disabled = false;
-  $("#create").addEventListener("submit", submit);
+  $("#render").disabled = $("#preview").disabled = false;
+  $("#create").addEventListener("submit", (event) => { event.preventDefault(); submit("render"); });
+  $("#preview").addEventListener("click", () => submit("preview"));
   $("#cancel").addEventListener("click", cancelJob);
   $("#player").addEventListener("loadedmetadata", fitScreen);
   $("#more").addEventListener("click", () => {
