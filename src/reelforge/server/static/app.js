@@ -28,12 +28,15 @@ const LABELS = {
   text: "Script or topic", is_custom: "Narrate my words exactly", video_type: "Mode", camera_movement: "Camera",
   character_type: "Character", flow_smoothing: "Optical-flow smoothing", background_image: "Background photo",
   portrait_image: "Portrait photo", narration_audio: "Narration audio", exports: "Also export as",
+  music_file: "Music", lut_file: "Colour LUT",
 };
 const OPTION_LABELS = { webm: "WebM", gif: "GIF" };
 const UPLOAD_KINDS = {
   background: { accept: "image/png,image/jpeg,image/webp", hint: "PNG, JPEG or WebP. Replaces the generated scenes." },
   portrait: { accept: "image/png,image/jpeg,image/webp", hint: "A face photo to animate (character modes)." },
-  narration: { accept: "audio/*", hint: "WAV, MP3, FLAC, Ogg or M4A. Your own voice-over." },
+  narration: { accept: "audio/*", hint: "WAV, MP3, FLAC, Ogg or M4A. Your own voice-over; the script is its words." },
+  music: { accept: "audio/*", hint: "Your own music instead of the generated score, looped or cut." },
+  lut: { accept: ".cube", hint: "A .cube 3D LUT, applied after the style." },
 };
 const STAGES = {
   "": "Waiting in the queue", script: "Writing the script", voice: "Recording the narration",
@@ -122,7 +125,7 @@ function describeFields(openapi) {
     if (types.includes("boolean") && types.includes("null")) return { ...field, kind: "tristate" };
     if (property.type === "number" || property.type === "integer") return { ...field, kind: property.type };
     if (property.type === "string") return { ...field, kind: "text" };
-    return { ...field, kind: "server-only" }; // e.g. lut_file: a server path, CLI only
+    return { ...field, kind: "server-only" }; // voice_model (a server path) and scenes: CLI, JSON and Python
   });
 }
 
