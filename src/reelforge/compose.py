@@ -17,12 +17,16 @@ _WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
 
 @dataclass(frozen=True)
 class PreparedLayer:
-    """A layer ready for per-frame compositing: RGBA premultiplied by alpha, and its depth."""
+    """A layer ready for per-frame compositing: RGBA premultiplied by alpha, and its depth.
+
+    ``top`` is the first source row with any content, ``solid`` the first from which every row down to the
+    bottom is fully opaque (0 for an opaque layer; the source height when there is no such row).
+    """
 
     rgba: np.ndarray
     depth: float
     top: int
-    opaque: bool
+    solid: int
 
 
 def prepare_layers(layers: list[Layer]) -> list[PreparedLayer]:
@@ -35,40 +39,60 @@ def prepare_layers(layers: list[Layer]) -> list[PreparedLayer]:
         else:
             alpha = layer.alpha
             rgb = cv2.multiply(layer.rgb, cv2.merge([alpha, alpha, alpha]), scale=1 / 255)
-        prepared.append(PreparedLayer(np.dstack([rgb, alpha]), layer.depth, layer.top, layer.alpha is None))
+        see_through = np.flatnonzero(alpha.min(axis=1) < 255)
+        solid = int(see_through[-1]) + 1 if see_through.size else 0
+        prepared.append(PreparedLayer(np.dstack([rgb, alpha]), layer.depth, layer.top, solid))
     return prepared
 
 
 class LayerCompositor:
-    """Renders frames of prepared layers for one frame size, reusing its buffers."""
+    """Renders frames of prepared layers for one frame size, reusing its buffers.
+
+    Each layer is warped only over the rows that no nearer layer hides (a nearer layer's solid ground hides
+    everything below its edge), and straight into the frame where it is itself opaque; only the rows in between
+    are blended. The result is the same as blending every layer over the whole frame.
+    """
 
     def __init__(self, frame_size: tuple[int, int]):
         self.width, self.height = frame_size
+        self._warped = np.empty((self.height, self.width, 4), np.uint8)
         self._inverse = np.empty((self.height, self.width, 4), np.uint8)
 
     def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0),
                out: np.ndarray | None = None) -> np.ndarray:
         """Composite ``layers`` (back first) seen through ``view``; returns an RGBA frame."""
+        if out is None:
+            out = np.empty((self.height, self.width, 4), np.uint8)
         size = (self.width, self.height)
         source_size = (layers[0].rgba.shape[1], layers[0].rgba.shape[0])
-        back = view_matrix(layer_view(view, layers[0].depth), size, source_size, offset)
-        out = cv2.warpAffine(layers[0].rgba, back, size, dst=out, flags=_WARP, borderMode=cv2.BORDER_REFLECT)
-        for layer in layers[1:]:
-            matrix = view_matrix(layer_view(view, layer.depth), size, source_size, offset)
-            first_row = self._first_row(matrix, layer.top)
-            if first_row >= self.height:
-                continue
-            shifted = matrix.copy()
-            shifted[:, 2] += matrix[:, 1] * first_row
-            roi = out[first_row:]
-            warped = cv2.warpAffine(layer.rgba, shifted, (self.width, self.height - first_row), flags=_WARP,
-                                    borderMode=cv2.BORDER_REFLECT)
-            inverse = self._inverse[first_row:]
-            cv2.mixChannels([warped], [inverse], [3, 0, 3, 1, 3, 2, 3, 3])
-            cv2.bitwise_not(inverse, dst=inverse)
-            cv2.multiply(roi, inverse, dst=roi, scale=1 / 255)
-            cv2.add(roi, warped, dst=roi)
+        matrices = [view_matrix(layer_view(view, layer.depth), size, source_size, offset) for layer in layers]
+        hidden_from = [self.height] * len(layers)  # the first row that nearer layers hide
+        for index in range(len(layers) - 2, -1, -1):
+            nearer = layers[index + 1]
+            hidden_from[index] = min(hidden_from[index + 1], self._solid_row(matrices[index + 1], nearer.solid))
+        self._warp(layers[0], matrices[0], out, 0, hidden_from[0])
+        for layer, matrix, end in zip(layers[1:], matrices[1:], hidden_from[1:]):
+            first = min(self._first_row(matrix, layer.top), end)
+            solid = min(max(self._solid_row(matrix, layer.solid), first), end)
+            self._warp(layer, matrix, out, solid, end)
+            if first < solid:
+                warped = self._warp(layer, matrix, self._warped, first, solid)
+                roi, inverse = out[first:solid], self._inverse[first:solid]
+                cv2.mixChannels([warped], [inverse], [3, 0, 3, 1, 3, 2, 3, 3])
+                cv2.bitwise_not(inverse, dst=inverse)
+                cv2.multiply(roi, inverse, dst=roi, scale=1 / 255)
+                cv2.add(roi, warped, dst=roi)
         return out
+
+    def _warp(self, layer: PreparedLayer, matrix: np.ndarray, dst: np.ndarray, start: int, end: int) -> np.ndarray:
+        """Warp frame rows [start, end) of ``layer`` into the same rows of ``dst``; returns those rows."""
+        rows = dst[start:end]
+        if end > start:
+            shifted = matrix.copy()
+            shifted[:, 2] += matrix[:, 1] * start
+            cv2.warpAffine(layer.rgba, shifted, (self.width, end - start), dst=rows, flags=_WARP,
+                           borderMode=cv2.BORDER_REFLECT)
+        return rows
 
     def _first_row(self, matrix: np.ndarray, top: int) -> int:
         """The first frame row that can show any source row at or below ``top``."""
@@ -77,6 +101,12 @@ class LayerCompositor:
         reach = max(0.0, matrix[1, 0] * (self.width - 1))
         row = (top - 2 - matrix[1, 2] - reach) / matrix[1, 1]
         return int(min(max(math.floor(row), 0), self.height))
+
+    def _solid_row(self, matrix: np.ndarray, solid: int) -> int:
+        """The first frame row from which every pixel samples only source rows at or below ``solid``."""
+        reach = min(0.0, matrix[1, 0] * (self.width - 1))
+        row = (solid + 1 - matrix[1, 2] - reach) / matrix[1, 1]
+        return int(min(max(math.ceil(row), 0), self.height))
 
 
 def crossfade(a: np.ndarray, b: np.ndarray, progress: float) -> np.ndarray:
