@@ -50,22 +50,25 @@ class LayerCompositor:
 
     Each layer is warped only over the rows that no nearer layer hides (a nearer layer's solid ground hides
     everything below its edge), and straight into the frame where it is itself opaque; only the rows in between
-    are blended. The result is the same as blending every layer over the whole frame.
+    are blended. The result is the same as blending every layer over the whole frame. Under a still camera
+    the layers' views do not change from frame to frame, and the last frame is returned again.
     """
 
     def __init__(self, frame_size: tuple[int, int]):
         self.width, self.height = frame_size
         self._warped = np.empty((self.height, self.width, 4), np.uint8)
         self._inverse = np.empty((self.height, self.width, 4), np.uint8)
+        self._last: tuple[list[PreparedLayer], bytes, np.ndarray] | None = None
 
-    def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0),
-               out: np.ndarray | None = None) -> np.ndarray:
-        """Composite ``layers`` (back first) seen through ``view``; returns an RGBA frame."""
-        if out is None:
-            out = np.empty((self.height, self.width, 4), np.uint8)
+    def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+        """Composite ``layers`` (back first) seen through ``view``; returns a read-only RGBA frame."""
         size = (self.width, self.height)
         source_size = (layers[0].rgba.shape[1], layers[0].rgba.shape[0])
         matrices = [view_matrix(layer_view(view, layer.depth), size, source_size, offset) for layer in layers]
+        key = np.concatenate(matrices).tobytes()
+        if self._last is not None and self._last[0] is layers and self._last[1] == key:
+            return self._last[2]
+        out = np.empty((self.height, self.width, 4), np.uint8)
         hidden_from = [self.height] * len(layers)  # the first row that nearer layers hide
         for index in range(len(layers) - 2, -1, -1):
             nearer = layers[index + 1]
@@ -82,6 +85,8 @@ class LayerCompositor:
                 cv2.bitwise_not(inverse, dst=inverse)
                 cv2.multiply(roi, inverse, dst=roi, scale=1 / 255)
                 cv2.add(roi, warped, dst=roi)
+        out.flags.writeable = False
+        self._last = (layers, key, out)
         return out
 
     def _warp(self, layer: PreparedLayer, matrix: np.ndarray, dst: np.ndarray, start: int, end: int) -> np.ndarray:

@@ -9,6 +9,7 @@ from reelforge.look import lighting
 from reelforge.look.atmosphere import PARTICLES, ParticleField
 from reelforge.look.grain import GrainBank, draw_scratches
 from reelforge.look.styles import Style
+from reelforge.yuv import planes
 
 LETTERBOX = 0.08  # bar height as a fraction of the frame height, top and bottom
 
@@ -51,21 +52,23 @@ class FrameFinisher:
         full = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
         return cv2.merge([full, full, full])
 
-    def particles(self, frame: np.ndarray, kind: str | None, t: float) -> None:
-        """Add rain, snow, dust or sparks to an RGB frame in place (fog is baked into the scene)."""
+    def particles(self, i420: np.ndarray, kind: str | None, t: float) -> None:
+        """Add rain, snow, dust or sparks to a YUV 4:2:0 frame in place (fog is baked into the scene)."""
         if kind not in PARTICLES:
             return
         field = self._particles.get(kind)
         if field is None:
             field = self._particles[kind] = ParticleField(kind, self.height, self.width, self.fps, self.seed)
-        field.apply(frame, t)
+        field.apply(i420, t)
 
-    def bars(self, frame: np.ndarray) -> None:
-        """Black letterbox bars, when asked for."""
+    def bars(self, i420: np.ndarray) -> None:
+        """Black letterbox bars on a YUV 4:2:0 frame, when asked for (chroma rows they touch go grey)."""
         if self.letterbox:
             bar = int(self.height * LETTERBOX)
-            frame[:bar] = 0
-            frame[self.height - bar :] = 0
+            luma, u, v = planes(i420)
+            luma[:bar] = luma[self.height - bar :] = 16
+            for chroma in (u, v):
+                chroma[: (bar + 1) // 2] = chroma[(self.height - bar) // 2 :] = 128
 
     def film(self, i420: np.ndarray, frame_index: int) -> None:
         """Grain and scratches on the luma plane of a YUV 4:2:0 frame, in place."""
