@@ -56,6 +56,11 @@ PARTICLES: dict[str, ParticleKind] = {
 }
 
 
+def _wraps(position: float, size: int) -> tuple[int, ...]:
+    """The shifts (by -size, 0, +size) that bring a particle at ``position`` within 60 pixels of 0..size."""
+    return tuple(shift for shift in (-size, 0, size) if -60 < position + shift < size + 60)
+
+
 class ParticleField:
     """A scrolling, seamlessly tiled texture of one particle kind for one frame size."""
 
@@ -71,8 +76,8 @@ class ParticleField:
         levels = rng.uniform(0.35, 1.0, count) * self.spec.brightness
         angle = float(np.arctan2(self.spec.fall, self.spec.drift)) if self.spec.streak else 0.0
         for x, y, r, level in zip(xs, ys, radii, levels):
-            for ox in (-width, 0, width):
-                for oy in (-height, 0, height):
+            for ox in _wraps(x, width):
+                for oy in _wraps(y, height):
                     self._draw(tile, x + ox, y + oy, r, level, angle, scale)
         if not self.spec.streak:
             tile = cv2.GaussianBlur(tile, (0, 0), 0.8 * scale) * 1.6
@@ -87,8 +92,6 @@ class ParticleField:
 
     def _draw(self, tile: np.ndarray, x: float, y: float, r: float, level: float, angle: float,
               scale: float) -> None:
-        if not (-60 < x < self.width + 60 and -60 < y < self.height + 60):
-            return
         if self.spec.streak:
             length = self.spec.streak * scale
             dx, dy = np.cos(angle) * length, np.sin(angle) * length
