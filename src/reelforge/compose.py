@@ -13,6 +13,7 @@ from reelforge.look.lighting import ease
 from reelforge.scene.layers import Layer
 
 _WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+SOFT_BLUR = 1.5  # frame pixels of blur from which a layer is warped at half size
 
 
 @dataclass(frozen=True)
@@ -20,19 +21,24 @@ class PreparedLayer:
     """A layer ready for per-frame compositing: RGBA premultiplied by alpha, and its depth.
 
     ``top`` is the first source row with any content, ``solid`` the first from which every row down to the
-    bottom is fully opaque (0 for an opaque layer; the source height when there is no such row).
+    bottom is fully opaque (0 for an opaque layer; the source height when there is no such row). ``blur`` is
+    the Gaussian blur (source pixels) the layer was softened with, 0 if none.
     """
 
     rgba: np.ndarray
     depth: float
     top: int
     solid: int
+    blur: float = 0.0
 
 
-def prepare_layers(layers: list[Layer]) -> list[PreparedLayer]:
-    """Premultiply each layer once so that compositing a frame is a multiply and an add per layer."""
+def prepare_layers(layers: list[Layer], blurs: list[float] | None = None) -> list[PreparedLayer]:
+    """Premultiply each layer once so that compositing a frame is a multiply and an add per layer.
+
+    ``blurs``: how much each layer was blurred (source pixels), if it was.
+    """
     prepared = []
-    for layer in layers:
+    for layer, blur in zip(layers, blurs or [0.0] * len(layers)):
         if layer.alpha is None:
             alpha = np.full(layer.rgb.shape[:2], 255, np.uint8)
             rgb = layer.rgb
@@ -41,7 +47,7 @@ def prepare_layers(layers: list[Layer]) -> list[PreparedLayer]:
             rgb = cv2.multiply(layer.rgb, cv2.merge([alpha, alpha, alpha]), scale=1 / 255)
         see_through = np.flatnonzero(alpha.min(axis=1) < 255)
         solid = int(see_through[-1]) + 1 if see_through.size else 0
-        prepared.append(PreparedLayer(np.dstack([rgb, alpha]), layer.depth, layer.top, solid))
+        prepared.append(PreparedLayer(np.dstack([rgb, alpha]), layer.depth, layer.top, solid, blur))
     return prepared
 
 
@@ -50,14 +56,16 @@ class LayerCompositor:
 
     Each layer is warped only over the rows that no nearer layer hides (a nearer layer's solid ground hides
     everything below its edge), and straight into the frame where it is itself opaque; only the rows in between
-    are blended. The result is the same as blending every layer over the whole frame. Under a still camera
-    the layers' views do not change from frame to frame, and the last frame is returned again.
+    are blended. The result is the same as blending every layer over the whole frame. A layer blurred by at
+    least SOFT_BLUR frame pixels has no detail that half the resolution would lose: it is warped at half size and
+    resized up. Under a still camera the layers' views do not change, and the last frame is returned again.
     """
 
     def __init__(self, frame_size: tuple[int, int]):
         self.width, self.height = frame_size
         self._warped = np.empty((self.height, self.width, 4), np.uint8)
         self._inverse = np.empty((self.height, self.width, 4), np.uint8)
+        self._half = np.empty(((self.height + 1) // 2 + 2, (self.width + 1) // 2, 4), np.uint8)
         self._last: tuple[list[PreparedLayer], bytes, np.ndarray] | None = None
 
     def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
@@ -92,11 +100,23 @@ class LayerCompositor:
     def _warp(self, layer: PreparedLayer, matrix: np.ndarray, dst: np.ndarray, start: int, end: int) -> np.ndarray:
         """Warp frame rows [start, end) of ``layer`` into the same rows of ``dst``; returns those rows."""
         rows = dst[start:end]
-        if end > start:
+        if end <= start:
+            return rows
+        if layer.blur * self.width / layer.rgba.shape[1] < SOFT_BLUR:
             shifted = matrix.copy()
             shifted[:, 2] += matrix[:, 1] * start
             cv2.warpAffine(layer.rgba, shifted, (self.width, end - start), dst=rows, flags=_WARP,
                            borderMode=cv2.BORDER_REFLECT)
+            return rows
+        # half-size pixel (x, y) covers frame pixels 2x, 2x + 1: its centre is frame pixel 2x + 0.5
+        first, last = max(start // 2 - 1, 0), min((end + 1) // 2 + 1, (self.height + 1) // 2)
+        half = matrix * [2.0, 2.0, 1.0]
+        half[:, 2] += matrix[:, 0] * 0.5 + matrix[:, 1] * (2 * first + 0.5)
+        small = self._half[: last - first]
+        cv2.warpAffine(layer.rgba, half, (small.shape[1], small.shape[0]), dst=small, flags=_WARP,
+                       borderMode=cv2.BORDER_REFLECT)
+        up = cv2.resize(small, (2 * small.shape[1], 2 * small.shape[0]), interpolation=cv2.INTER_LINEAR)
+        rows[:] = up[start - 2 * first : end - 2 * first, : self.width]
         return rows
 
     def _first_row(self, matrix: np.ndarray, top: int) -> int:

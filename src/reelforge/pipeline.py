@@ -130,6 +130,7 @@ def scene_layers(request: VideoRequest, scene: ScenePlan, style: Style, lut: Lut
     if scene.atmosphere == "fog":
         layers = fog_layers(layers, 0.55, scene.seed)
     styled: list[Layer] = []
+    blurs: list[float] = []
     for layer in layers:
         rgb = style.paint(grade_mood(layer.rgb, request.emotion), layer.alpha)
         if lut is not None:
@@ -139,8 +140,11 @@ def scene_layers(request: VideoRequest, scene: ScenePlan, style: Style, lut: Lut
         if blur > 0.4 and (len(layers) > 1 or backdrop_blur > 0):
             rgb = cv2.GaussianBlur(rgb, (0, 0), blur)
             alpha = None if alpha is None else cv2.GaussianBlur(alpha, (0, 0), blur)
+        else:
+            blur = 0.0
         styled.append(Layer(rgb, alpha, layer.depth, max(0, layer.top - int(3 * blur))))
-    return prepare_layers(styled)
+        blurs.append(blur)
+    return prepare_layers(styled, blurs)
 
 
 class SceneCache:
