@@ -47,7 +47,7 @@ def prepare_layers(layers: list[Layer], blurs: list[float] | None = None) -> lis
             rgb = cv2.multiply(layer.rgb, cv2.merge([alpha, alpha, alpha]), scale=1 / 255)
         see_through = np.flatnonzero(alpha.min(axis=1) < 255)
         solid = int(see_through[-1]) + 1 if see_through.size else 0
-        prepared.append(PreparedLayer(np.dstack([rgb, alpha]), layer.depth, layer.top, solid, blur))
+        prepared.append(PreparedLayer(cv2.merge([rgb, alpha]), layer.depth, layer.top, solid, blur))
     return prepared
 
 
