@@ -189,7 +189,8 @@ class FrameRenderer:
         self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], self.style, lut, size, paint_width,
                                                        backdrop_blur), len(scenes))
         self.compositor = LayerCompositor(self.backdrop_size)
-        self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox)
+        self.finisher = FrameFinisher(self.style, preset.size, preset.fps, request.seed, request.letterbox,
+                                      [scene.atmosphere for scene in scenes])
         pages = caption_pages(request, preset, narration)
         self.captions = CaptionRenderer(pages, preset.size) if pages is not None else None
         smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
