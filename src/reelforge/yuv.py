@@ -45,8 +45,8 @@ def to_i420(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         if small.shape == plane.shape:
             plane[:] = small
         else:
-            smaller = plane.shape[1] < small.shape[1]
-            cv2.resize(small, plane.shape[::-1], dst=plane, interpolation=cv2.INTER_AREA if smaller else cv2.INTER_CUBIC)
+            interpolation = cv2.INTER_AREA if plane.shape[1] < small.shape[1] else cv2.INTER_CUBIC
+            cv2.resize(small, plane.shape[::-1], dst=plane, interpolation=interpolation)
     return i420
 
 
