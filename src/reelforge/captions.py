@@ -1,7 +1,7 @@
 """Word-timed captions: burned in (current word highlighted, inside safe margins, wrapped) and SRT/WebVTT files.
 
 Words are grouped into short pages of at most two lines. Each (page, highlighted word) overlay is drawn once
-with Pillow and cached; a frame costs one small blend of that overlay's box.
+with Pillow, converted to YUV planes and cached; a frame costs one small blend of that overlay's box per plane.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from reelforge.voice.alignment import Timed
+from reelforge.yuv import Overlay, blend, make_overlay
 
 SAFE_WIDTH = 0.82  # captions stay inside this fraction of the width
 CENTER_Y = 0.7  # vertical centre of the caption block, above the platforms' bottom UI
@@ -89,16 +89,6 @@ def paginate(words: list[Timed], frame_width: int) -> list[Page]:
     return timed
 
 
-@dataclass(frozen=True)
-class Overlay:
-    """A caption image placed at (x, y): premultiplied RGB and its inverse alpha, both 3-channel."""
-
-    x: int
-    y: int
-    premultiplied: np.ndarray
-    inverse_alpha: np.ndarray
-
-
 class CaptionRenderer:
     """Draws caption pages onto frames of one size."""
 
@@ -119,18 +109,15 @@ class CaptionRenderer:
                 return index, active
         return None
 
-    def draw(self, frame: np.ndarray, t: float) -> None:
-        """Blend the caption for time t into an RGB frame in place."""
+    def draw(self, i420: np.ndarray, t: float) -> None:
+        """Blend the caption for time t into a YUV 4:2:0 frame in place."""
         key = self.page_at(t)
         if key is None:
             return
         overlay = self._cache.get(key)
         if overlay is None:
             overlay = self._cache[key] = self._render(*key)
-        h, w = overlay.premultiplied.shape[:2]
-        roi = frame[overlay.y : overlay.y + h, overlay.x : overlay.x + w]
-        cv2.multiply(roi, overlay.inverse_alpha, dst=roi, scale=1 / 255)
-        cv2.add(roi, overlay.premultiplied, dst=roi)
+        blend(i420, overlay)
 
     def _render(self, page_index: int, active: int) -> Overlay:
         page = self.pages[page_index]
@@ -152,14 +139,10 @@ class CaptionRenderer:
                 draw.text((x, y), page.words[word_index].text, font=font, fill=color + (255,),
                           stroke_width=stroke, stroke_fill=(0, 0, 0, 235))
                 x += width + space
-        rgba = np.asarray(image)
-        alpha = rgba[:, :, 3:4].astype(np.float32) / 255.0
-        premultiplied = (rgba[:, :, :3] * alpha + 0.5).astype(np.uint8)
-        inverse = np.repeat(255 - rgba[:, :, 3:4], 3, axis=2)
         x0 = (self.width - block_w) // 2
         y0 = int(self.height * CENTER_Y - block_h / 2)
         y0 = min(max(y0, 0), self.height - block_h)
-        return Overlay(x0, y0, np.ascontiguousarray(premultiplied), np.ascontiguousarray(inverse))
+        return make_overlay(np.asarray(image), x0, y0)
 
 
 def _clock(seconds: float, separator: str) -> str:

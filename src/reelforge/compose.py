@@ -13,62 +13,111 @@ from reelforge.look.lighting import ease
 from reelforge.scene.layers import Layer
 
 _WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+SOFT_BLUR = 1.5  # frame pixels of blur from which a layer is warped at half size
 
 
 @dataclass(frozen=True)
 class PreparedLayer:
-    """A layer ready for per-frame compositing: RGBA premultiplied by alpha, and its depth."""
+    """A layer ready for per-frame compositing: RGBA premultiplied by alpha, and its depth.
+
+    ``top`` is the first source row with any content, ``solid`` the first from which every row down to the
+    bottom is fully opaque (0 for an opaque layer; the source height when there is no such row). ``blur`` is
+    the Gaussian blur (source pixels) the layer was softened with, 0 if none.
+    """
 
     rgba: np.ndarray
     depth: float
     top: int
-    opaque: bool
+    solid: int
+    blur: float = 0.0
 
 
-def prepare_layers(layers: list[Layer]) -> list[PreparedLayer]:
-    """Premultiply each layer once so that compositing a frame is a multiply and an add per layer."""
+def prepare_layers(layers: list[Layer], blurs: list[float] | None = None) -> list[PreparedLayer]:
+    """Premultiply each layer once so that compositing a frame is a multiply and an add per layer.
+
+    ``blurs``: how much each layer was blurred (source pixels), if it was.
+    """
     prepared = []
-    for layer in layers:
+    for layer, blur in zip(layers, blurs or [0.0] * len(layers)):
         if layer.alpha is None:
             alpha = np.full(layer.rgb.shape[:2], 255, np.uint8)
             rgb = layer.rgb
         else:
             alpha = layer.alpha
             rgb = cv2.multiply(layer.rgb, cv2.merge([alpha, alpha, alpha]), scale=1 / 255)
-        prepared.append(PreparedLayer(np.dstack([rgb, alpha]), layer.depth, layer.top, layer.alpha is None))
+        see_through = np.flatnonzero(alpha.min(axis=1) < 255)
+        solid = int(see_through[-1]) + 1 if see_through.size else 0
+        prepared.append(PreparedLayer(cv2.merge([rgb, alpha]), layer.depth, layer.top, solid, blur))
     return prepared
 
 
 class LayerCompositor:
-    """Renders frames of prepared layers for one frame size, reusing its buffers."""
+    """Renders frames of prepared layers for one frame size, reusing its buffers.
+
+    Each layer is warped only over the rows that no nearer layer hides (a nearer layer's solid ground hides
+    everything below its edge), and straight into the frame where it is itself opaque; only the rows in between
+    are blended. The result is the same as blending every layer over the whole frame. A layer blurred by at
+    least SOFT_BLUR frame pixels has no detail that half the resolution would lose: it is warped at half size and
+    resized up. Under a still camera the layers' views do not change, and the last frame is returned again.
+    """
 
     def __init__(self, frame_size: tuple[int, int]):
         self.width, self.height = frame_size
+        self._warped = np.empty((self.height, self.width, 4), np.uint8)
         self._inverse = np.empty((self.height, self.width, 4), np.uint8)
+        self._half = np.empty(((self.height + 1) // 2 + 2, (self.width + 1) // 2, 4), np.uint8)
+        self._last: tuple[list[PreparedLayer], bytes, np.ndarray] | None = None
 
-    def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0),
-               out: np.ndarray | None = None) -> np.ndarray:
-        """Composite ``layers`` (back first) seen through ``view``; returns an RGBA frame."""
+    def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+        """Composite ``layers`` (back first) seen through ``view``; returns a read-only RGBA frame."""
         size = (self.width, self.height)
         source_size = (layers[0].rgba.shape[1], layers[0].rgba.shape[0])
-        back = view_matrix(layer_view(view, layers[0].depth), size, source_size, offset)
-        out = cv2.warpAffine(layers[0].rgba, back, size, dst=out, flags=_WARP, borderMode=cv2.BORDER_REFLECT)
-        for layer in layers[1:]:
-            matrix = view_matrix(layer_view(view, layer.depth), size, source_size, offset)
-            first_row = self._first_row(matrix, layer.top)
-            if first_row >= self.height:
-                continue
-            shifted = matrix.copy()
-            shifted[:, 2] += matrix[:, 1] * first_row
-            roi = out[first_row:]
-            warped = cv2.warpAffine(layer.rgba, shifted, (self.width, self.height - first_row), flags=_WARP,
-                                    borderMode=cv2.BORDER_REFLECT)
-            inverse = self._inverse[first_row:]
-            cv2.mixChannels([warped], [inverse], [3, 0, 3, 1, 3, 2, 3, 3])
-            cv2.bitwise_not(inverse, dst=inverse)
-            cv2.multiply(roi, inverse, dst=roi, scale=1 / 255)
-            cv2.add(roi, warped, dst=roi)
+        matrices = [view_matrix(layer_view(view, layer.depth), size, source_size, offset) for layer in layers]
+        key = np.concatenate(matrices).tobytes()
+        if self._last is not None and self._last[0] is layers and self._last[1] == key:
+            return self._last[2]
+        out = np.empty((self.height, self.width, 4), np.uint8)
+        hidden_from = [self.height] * len(layers)  # the first row that nearer layers hide
+        for index in range(len(layers) - 2, -1, -1):
+            nearer = layers[index + 1]
+            hidden_from[index] = min(hidden_from[index + 1], self._solid_row(matrices[index + 1], nearer.solid))
+        self._warp(layers[0], matrices[0], out, 0, hidden_from[0])
+        for layer, matrix, end in zip(layers[1:], matrices[1:], hidden_from[1:]):
+            first = min(self._first_row(matrix, layer.top), end)
+            solid = min(max(self._solid_row(matrix, layer.solid), first), end)
+            self._warp(layer, matrix, out, solid, end)
+            if first < solid:
+                warped = self._warp(layer, matrix, self._warped, first, solid)
+                roi, inverse = out[first:solid], self._inverse[first:solid]
+                cv2.mixChannels([warped], [inverse], [3, 0, 3, 1, 3, 2, 3, 3])
+                cv2.bitwise_not(inverse, dst=inverse)
+                cv2.multiply(roi, inverse, dst=roi, scale=1 / 255)
+                cv2.add(roi, warped, dst=roi)
+        out.flags.writeable = False
+        self._last = (layers, key, out)
         return out
+
+    def _warp(self, layer: PreparedLayer, matrix: np.ndarray, dst: np.ndarray, start: int, end: int) -> np.ndarray:
+        """Warp frame rows [start, end) of ``layer`` into the same rows of ``dst``; returns those rows."""
+        rows = dst[start:end]
+        if end <= start:
+            return rows
+        if layer.blur * self.width / layer.rgba.shape[1] < SOFT_BLUR:
+            shifted = matrix.copy()
+            shifted[:, 2] += matrix[:, 1] * start
+            cv2.warpAffine(layer.rgba, shifted, (self.width, end - start), dst=rows, flags=_WARP,
+                           borderMode=cv2.BORDER_REFLECT)
+            return rows
+        # half-size pixel (x, y) covers frame pixels 2x, 2x + 1: its centre is frame pixel 2x + 0.5
+        first, last = max(start // 2 - 1, 0), min((end + 1) // 2 + 1, (self.height + 1) // 2)
+        half = matrix * [2.0, 2.0, 1.0]
+        half[:, 2] += matrix[:, 0] * 0.5 + matrix[:, 1] * (2 * first + 0.5)
+        small = self._half[: last - first]
+        cv2.warpAffine(layer.rgba, half, (small.shape[1], small.shape[0]), dst=small, flags=_WARP,
+                       borderMode=cv2.BORDER_REFLECT)
+        up = cv2.resize(small, (2 * small.shape[1], 2 * small.shape[0]), interpolation=cv2.INTER_LINEAR)
+        rows[:] = up[start - 2 * first : end - 2 * first, : self.width]
+        return rows
 
     def _first_row(self, matrix: np.ndarray, top: int) -> int:
         """The first frame row that can show any source row at or below ``top``."""
@@ -77,6 +126,12 @@ class LayerCompositor:
         reach = max(0.0, matrix[1, 0] * (self.width - 1))
         row = (top - 2 - matrix[1, 2] - reach) / matrix[1, 1]
         return int(min(max(math.floor(row), 0), self.height))
+
+    def _solid_row(self, matrix: np.ndarray, solid: int) -> int:
+        """The first frame row from which every pixel samples only source rows at or below ``solid``."""
+        reach = min(0.0, matrix[1, 0] * (self.width - 1))
+        row = (solid + 1 - matrix[1, 2] - reach) / matrix[1, 1]
+        return int(min(max(math.ceil(row), 0), self.height))
 
 
 def crossfade(a: np.ndarray, b: np.ndarray, progress: float) -> np.ndarray:

@@ -1,9 +1,10 @@
 """render(request) -> Result: the one place that wires the stages, top to bottom.
 
 script -> narration -> plan -> emotion -> soundtrack -> per scene: layers (theme or photo, fog, mood, style, LUT, depth of field)
--> per frame: camera + composite -> light -> transition -> flow smoothing -> particles -> letterbox
--> captions -> YUV -> grain -> encode. Frames are produced in a worker thread while the encoder runs, and
-scene layers are built one scene ahead and dropped after use, so memory stays flat as duration grows.
+-> per frame: camera + composite -> light -> transition -> flow smoothing -> YUV (converted at the scene size,
+planes resized to the frame) -> particles -> letterbox -> captions -> grain -> encode. Frames are produced in a
+worker thread while the encoder runs, and scene layers are built one scene ahead and dropped after use, so
+memory stays flat as duration grows.
 Character and hybrid modes draw the talking character over the scene (softly blurred behind a full-frame
 character, sharp behind a hybrid one) after the transition, on the narration's clock.
 A timeline request (``scenes``) narrates each scene in its own span, and each scene brings its own style,
@@ -35,7 +36,7 @@ from reelforge.character.performance import Performance, perform
 from reelforge.character.stage import CharacterStage, PortraitStage
 from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
 from reelforge.edit import export_beside
-from reelforge.encode import VideoEncoder, rgb_to_i420, write_poster
+from reelforge.encode import VideoEncoder, write_poster
 from reelforge.flow import FlowSmoother
 from reelforge.look.atmosphere import fog_layers
 from reelforge.look.finish import FrameFinisher
@@ -54,6 +55,7 @@ from reelforge.script.llm import LLMConfig
 from reelforge.voice import Narration, narrate
 from reelforge.voice.narration import TAIL_S, narrate_timeline
 from reelforge.voice.recording import narrate_recording
+from reelforge.yuv import i420_to_rgb, to_i420
 
 ProgressCallback = Callable[[str, int, int], None]
 FramesWriter = Callable[..., Path]  # (plan, output, *, progress, poster): the video with its soundtrack
@@ -137,6 +139,7 @@ def scene_layers(request: VideoRequest, scene: ScenePlan, lut: Lut3D | None, siz
     if scene.atmosphere == "fog":
         layers = fog_layers(layers, 0.55, scene.seed)
     styled: list[Layer] = []
+    blurs: list[float] = []
     for layer in layers:
         rgb = style.paint(grade_mood(layer.rgb, request.emotion), layer.alpha)
         if lut is not None:
@@ -146,8 +149,11 @@ def scene_layers(request: VideoRequest, scene: ScenePlan, lut: Lut3D | None, siz
         if blur > 0.4 and (len(layers) > 1 or backdrop_blur > 0):
             rgb = cv2.GaussianBlur(rgb, (0, 0), blur)
             alpha = None if alpha is None else cv2.GaussianBlur(alpha, (0, 0), blur)
+        else:
+            blur = 0.0
         styled.append(Layer(rgb, alpha, layer.depth, max(0, layer.top - int(3 * blur))))
-    return prepare_layers(styled)
+        blurs.append(blur)
+    return prepare_layers(styled, blurs)
 
 
 class SceneCache:
@@ -172,7 +178,7 @@ class SceneCache:
 
 
 class FrameRenderer:
-    """Produces the frames of one render in order: ``frames()`` yields (index, YUV 4:2:0, RGB)."""
+    """Produces the frames of one render in order: ``frames()`` yields (index, YUV 4:2:0, poster RGB or None)."""
 
     def __init__(self, request: VideoRequest, preset: Preset, scenes: list[ScenePlan], narration: Narration,
                  duration: float, emotion: Emotion | None = None):
@@ -192,6 +198,7 @@ class FrameRenderer:
                                 len(scenes))
         self.compositor = LayerCompositor(self.backdrop_size)
         self._finishers: dict[StyleName, FrameFinisher] = {}
+        self.finisher(0)  # its grain bank and particle textures start building now, beside the first scene
         pages = caption_pages(request, preset, narration)
         self.captions = CaptionRenderer(pages, preset.size) if pages is not None else None
         smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
@@ -210,8 +217,9 @@ class FrameRenderer:
         style = self.scenes[index].style
         if style not in self._finishers:
             request = self.request
+            atmospheres = [scene.atmosphere for scene in self.scenes if scene.style is style]
             self._finishers[style] = FrameFinisher(STYLES[style], self.preset.size, self.preset.fps, request.seed,
-                                                   request.letterbox)
+                                                   request.letterbox, atmospheres)
         return self._finishers[style]
 
     def stage(self, index: int) -> CharacterStage | PortraitStage | None:
@@ -256,15 +264,18 @@ class FrameRenderer:
         return [i for i in range(len(self.scenes)) if self._span(i)[0] <= t < self._span(i)[1]] or \
             [len(self.scenes) - 1]
 
-    def frame_at(self, frame_index: int) -> tuple[np.ndarray, np.ndarray]:
-        """The finished frame ``frame_index`` as (YUV 4:2:0, RGB before captions and grain)."""
+    def frame_at(self, frame_index: int, still: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """The finished frame ``frame_index`` as (YUV 4:2:0, RGB before captions and grain).
+
+        The RGB is made only for the poster frame, or for any frame when ``still``; it is None otherwise.
+        """
         t = frame_index / self.preset.fps
         active = self._active(t)
         if self.photo_only:
             rgb = np.empty((self.scene_size[1], self.scene_size[0], 3), np.uint8)
             view = camera_view(self.scenes[active[-1]].camera_movement, self._progress(active[-1], t))
             self.stage(active[-1]).draw(rgb, self.performance.at(frame_index), view)
-            return self._finish(rgb, active, t, frame_index)
+            return self._finish(rgb, active, t, frame_index, still)
         rgb = self._scene_frame(active[-1], t, frame_index)
         if len(active) > 1:
             outgoing = self._scene_frame(active[0], t, frame_index)
@@ -279,20 +290,18 @@ class FrameRenderer:
             rgb = cv2.resize(rgb, self.scene_size, interpolation=cv2.INTER_LINEAR)
         if (stage := self.stage(active[-1])) is not None:
             stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
-        return self._finish(rgb, active, t, frame_index)
+        return self._finish(rgb, active, t, frame_index, still)
 
-    def _finish(self, rgb: np.ndarray, active: list[int], t: float,
-                frame_index: int) -> tuple[np.ndarray, np.ndarray]:
-        """Upscale to the output size, then particles, bars, captions and film grain."""
-        if self.scene_size != self.preset.size:
-            rgb = cv2.resize(rgb, self.preset.size, interpolation=cv2.INTER_CUBIC)
+    def _finish(self, rgb: np.ndarray, active: list[int], t: float, frame_index: int,
+                still: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """To YUV 4:2:0 at the output size, then particles, bars, captions and film grain in its planes."""
+        i420 = to_i420(rgb, self.preset.size)
         finisher = self.finisher(active[-1])
-        finisher.particles(rgb, self.scenes[active[-1]].atmosphere, t)
-        finisher.bars(rgb)
-        clean = rgb.copy() if frame_index == self.poster_index else rgb
+        finisher.particles(i420, self.scenes[active[-1]].atmosphere, t)
+        finisher.bars(i420)
+        clean = i420_to_rgb(i420) if still or frame_index == self.poster_index else None
         if self.captions is not None:
-            self.captions.draw(rgb, t)
-        i420 = rgb_to_i420(rgb)
+            self.captions.draw(i420, t)
         finisher.film(i420, frame_index)
         return i420, clean
 
@@ -307,8 +316,8 @@ class FrameRenderer:
         return min(self.frame_count - 1, self.frame_count // 3)
 
     def frames(self, start: int = 0, end: int | None = None,
-               depth: int = 6) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-        """Yield (index, YUV frame, RGB frame) for frames [start, end) in order, rendered ahead in a worker thread.
+               depth: int = 6) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
+        """Yield (index, YUV frame, RGB or None) for frames [start, end) in order, rendered ahead in a worker thread.
 
         Every frame is a function of its index alone, except flow smoothing, which blends in the previous
         output: a range starting mid-video first renders FLOW_WARMUP_FRAMES frames before it (its influence

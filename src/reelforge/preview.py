@@ -81,7 +81,7 @@ def scene_stills(plan: RenderPlan) -> list[np.ndarray]:
     renderer.captions = None
     fps = plan.preset.fps
     try:
-        return [renderer.frame_at(min(plan.frame_count - 1, round((scene.start + scene.end) / 2 * fps)))[1].copy()
+        return [renderer.frame_at(min(plan.frame_count - 1, round((scene.start + scene.end) / 2 * fps)), still=True)[1]
                 for scene in plan.scenes]
     finally:
         renderer.cache.close()

@@ -114,7 +114,7 @@ def test_a_timeline_gives_each_scene_its_own_character():
         assert robot.character.kind.value == "robot" and monkey.character.kind.value == "monkey"
         controls = renderer.performance.at(0)
         both = (robot.mask(controls) > 128) | (monkey.mask(controls) > 128)
-        first, second = renderer.frame_at(12)[1], renderer.frame_at(45)[1]
+        first, second = renderer.frame_at(12, still=True)[1], renderer.frame_at(45, still=True)[1]
         size = (first.shape[1], first.shape[0])
         inside = cv2.resize(both.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
         assert np.abs(first.astype(int) - second)[inside].mean() > 25  # another character stands there

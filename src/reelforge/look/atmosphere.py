@@ -1,7 +1,7 @@
 """Atmosphere: fog baked into the scene's depth layers, and particles (rain, snow, dust, sparks) per frame.
 
 A particle field is drawn once into a seamlessly tiling texture and scrolled; each frame adds a window of it
-(no copy: a view), so particles cost one saturating add per frame.
+(no copy: a view) to the frame's YUV planes, so particles cost one saturating add per plane and frame.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import numpy as np
 
 from reelforge.scene.layers import Layer
 from reelforge.scene.paint import fractal_noise, hex_color, mix, to_uint8
+from reelforge.yuv import WHITE, color_to_yuv, planes
 
 
 def fog_layers(layers: list[Layer], density: float, seed: int) -> list[Layer]:
@@ -55,6 +56,11 @@ PARTICLES: dict[str, ParticleKind] = {
 }
 
 
+def _wraps(position: float, size: int) -> tuple[int, ...]:
+    """The shifts (by -size, 0, +size) that bring a particle at ``position`` within 60 pixels of 0..size."""
+    return tuple(shift for shift in (-size, 0, size) if -60 < position + shift < size + 60)
+
+
 class ParticleField:
     """A scrolling, seamlessly tiled texture of one particle kind for one frame size."""
 
@@ -70,19 +76,22 @@ class ParticleField:
         levels = rng.uniform(0.35, 1.0, count) * self.spec.brightness
         angle = float(np.arctan2(self.spec.fall, self.spec.drift)) if self.spec.streak else 0.0
         for x, y, r, level in zip(xs, ys, radii, levels):
-            for ox in (-width, 0, width):
-                for oy in (-height, 0, height):
+            for ox in _wraps(x, width):
+                for oy in _wraps(y, height):
                     self._draw(tile, x + ox, y + oy, r, level, angle, scale)
         if not self.spec.streak:
             tile = cv2.GaussianBlur(tile, (0, 0), 0.8 * scale) * 1.6
-        color = hex_color(self.spec.color)
-        rgb = to_uint8(np.clip(tile, 0, 1)[:, :, None] * color[None, None, :])
-        self.texture = np.tile(rgb, (2, 2, 1))
+        # In the frame's YUV planes the particles' light adds to luma (full size) and tints chroma (half size)
+        # as a translucent overlay of their colour: the washed-out colour additive light had in RGB.
+        tile = np.clip(tile, 0, 1)
+        light, u, v = color_to_yuv(hex_color(self.spec.color) * 255.0) / 255.0
+        self.luma = np.tile(to_uint8(tile * light), (2, 2))
+        cover = cv2.resize(tile, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        self.chroma_inverse = np.tile(to_uint8(1.0 - cover), (2, 2))
+        self.chroma = [np.tile(to_uint8(cover * (c + 128 / 255)), (2, 2)) for c in (u, v)]
 
     def _draw(self, tile: np.ndarray, x: float, y: float, r: float, level: float, angle: float,
               scale: float) -> None:
-        if not (-60 < x < self.width + 60 and -60 < y < self.height + 60):
-            return
         if self.spec.streak:
             length = self.spec.streak * scale
             dx, dy = np.cos(angle) * length, np.sin(angle) * length
@@ -92,13 +101,18 @@ class ParticleField:
         else:
             cv2.circle(tile, (int(x * 16), int(y * 16)), int(r * 16), float(level), -1, cv2.LINE_AA, shift=4)
 
-    def apply(self, frame: np.ndarray, t: float) -> None:
-        """Add the particles at time ``t`` (seconds) to an RGB frame in place."""
+    def apply(self, i420: np.ndarray, t: float) -> None:
+        """Add the particles at time ``t`` (seconds) to a YUV 4:2:0 frame in place."""
         spec = self.spec
         dy = (spec.fall * self.height * t) % self.height
         sway = spec.sway * self.width * np.sin(2 * np.pi * 0.25 * t)
         dx = (spec.drift * self.width * t + sway) % self.width
         y0 = int(self.height - dy) % self.height
         x0 = int(self.width - dx) % self.width
-        window = self.texture[y0 : y0 + self.height, x0 : x0 + self.width]
-        cv2.add(frame, window, dst=frame)
+        luma, u, v = planes(i420)
+        cv2.add(luma, self.luma[y0 : y0 + self.height, x0 : x0 + self.width], dst=luma)
+        cv2.min(luma, WHITE, dst=luma)  # no brighter than white, as when the particles were added in RGB
+        chroma_window = np.s_[y0 // 2 : y0 // 2 + self.height // 2, x0 // 2 : x0 // 2 + self.width // 2]
+        for plane, texture in zip((u, v), self.chroma):
+            cv2.multiply(plane, self.chroma_inverse[chroma_window], dst=plane, scale=1 / 255)
+            cv2.add(plane, texture[chroma_window], dst=plane)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import cv2
 import numpy as np
 
@@ -9,6 +12,7 @@ from reelforge.look import lighting
 from reelforge.look.atmosphere import PARTICLES, ParticleField
 from reelforge.look.grain import GrainBank, draw_scratches
 from reelforge.look.styles import Style
+from reelforge.yuv import planes
 
 LETTERBOX = 0.08  # bar height as a fraction of the frame height, top and bottom
 
@@ -16,13 +20,23 @@ LETTERBOX = 0.08  # bar height as a fraction of the frame height, top and bottom
 class FrameFinisher:
     """Applies a style's per-frame finishes to frames of one size."""
 
-    def __init__(self, style: Style, frame_size: tuple[int, int], fps: float, seed: int, letterbox: bool = False):
+    def __init__(self, style: Style, frame_size: tuple[int, int], fps: float, seed: int, letterbox: bool = False,
+                 particles: Iterable[str | None] = ()):
+        """``particles``: the kinds of particles the frames will show (others are made when first needed).
+
+        The grain bank and those particle textures take a while to make: a worker thread makes them while the
+        caller goes on (a render builds its first scene meanwhile), and the first frame that needs them waits.
+        """
         self.style = style
         self.width, self.height = frame_size
         self.fps, self.seed, self.letterbox = fps, seed, letterbox
         self.vignette = lighting.vignette(self.height, self.width, style.vignette)
-        self.grain = GrainBank(self.height, self.width, style.grain, seed) if style.grain > 0 else None
-        self._particles: dict[str, ParticleField] = {}
+        maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-finish")
+        self._grain = maker.submit(GrainBank, self.height, self.width, style.grain, seed) if style.grain > 0 else None
+        self._particles: dict[str, Future[ParticleField]] = {
+            kind: maker.submit(ParticleField, kind, self.height, self.width, fps, seed)
+            for kind in dict.fromkeys(particles) if kind in PARTICLES}
+        maker.shutdown(wait=False)
         self._gain_full: np.ndarray | None = None
 
     def light(self, frame: np.ndarray, kind: str | None, t: float, progress: float) -> None:
@@ -51,27 +65,29 @@ class FrameFinisher:
         full = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
         return cv2.merge([full, full, full])
 
-    def particles(self, frame: np.ndarray, kind: str | None, t: float) -> None:
-        """Add rain, snow, dust or sparks to an RGB frame in place (fog is baked into the scene)."""
+    def particles(self, i420: np.ndarray, kind: str | None, t: float) -> None:
+        """Add rain, snow, dust or sparks to a YUV 4:2:0 frame in place (fog is baked into the scene)."""
         if kind not in PARTICLES:
             return
-        field = self._particles.get(kind)
-        if field is None:
-            field = self._particles[kind] = ParticleField(kind, self.height, self.width, self.fps, self.seed)
-        field.apply(frame, t)
+        if kind not in self._particles:
+            self._particles[kind] = Future()
+            self._particles[kind].set_result(ParticleField(kind, self.height, self.width, self.fps, self.seed))
+        self._particles[kind].result().apply(i420, t)
 
-    def bars(self, frame: np.ndarray) -> None:
-        """Black letterbox bars, when asked for."""
+    def bars(self, i420: np.ndarray) -> None:
+        """Black letterbox bars on a YUV 4:2:0 frame, when asked for (chroma rows they touch go grey)."""
         if self.letterbox:
             bar = int(self.height * LETTERBOX)
-            frame[:bar] = 0
-            frame[self.height - bar :] = 0
+            luma, u, v = planes(i420)
+            luma[:bar] = luma[self.height - bar :] = 16
+            for chroma in (u, v):
+                chroma[: (bar + 1) // 2] = chroma[(self.height - bar) // 2 :] = 128
 
     def film(self, i420: np.ndarray, frame_index: int) -> None:
         """Grain and scratches on the luma plane of a YUV 4:2:0 frame, in place."""
         luma = i420[: self.height]
-        if self.grain is not None:
-            self.grain.apply(luma, frame_index)
+        if self._grain is not None:
+            self._grain.result().apply(luma, frame_index)
         if self.style.scratches:
             draw_scratches(luma, frame_index, self.seed)
 

@@ -5,6 +5,8 @@ Gains are computed on a small grid and resized up: light is smooth, so this is e
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 GRID = 16  # the gain grid is 1/GRID of the frame size
@@ -16,7 +18,9 @@ def ease(x: float) -> float:
     return x * x * (3.0 - 2.0 * x)
 
 
+@lru_cache(maxsize=4)
 def _grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cell centres of the gain grid (x, y in 0..1), made once per frame size: not to be modified."""
     rows = max(2, height // GRID)
     cols = max(2, width // GRID)
     y, x = np.mgrid[0:rows, 0:cols].astype(np.float32)

@@ -112,9 +112,31 @@ def mix(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
         t = t.astype(np.float32, copy=False)
         if t.ndim == 2:
             t = t[:, :, None]
+    shape = np.broadcast_shapes(a.shape, b.shape, np.shape(t))
+    if len(shape) == 3 and shape[2] == 3 and min(shape[:2]) > 1:  # an image: computed as rows, see _as_rows
+        a, b, t = (_as_rows(x, shape) for x in (a, b, t))
     out = (b - a) * t
     out += a
-    return out
+    return out.reshape(shape)
+
+
+def _as_rows(x: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray | float:
+    """``x`` as (H, W * 3) rows of an (H, W, 3) image: a full array, or one row or column that broadcasts to it.
+
+    NumPy is slow when it broadcasts along a last axis of 3 (a colour; a mask over the channels); the same
+    arithmetic over whole rows is several times faster and gives the same numbers.
+    """
+    if np.ndim(x) == 0:
+        return x
+    height, width = shape[:2]
+    view = np.broadcast_to(x, shape)
+    if view.strides[:2] == (0, 0):  # one colour everywhere
+        return np.tile(view[0, 0], width)[None, :]
+    if view.strides[1:] == (0, 0):  # one value per row
+        return view[:, :1, 0]
+    if view.strides[2] == 0:  # a mask over the three channels
+        return cv2.merge([np.ascontiguousarray(view[:, :, 0])] * 3).reshape(height, width * 3)
+    return np.ascontiguousarray(view).reshape(height, width * 3)
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:

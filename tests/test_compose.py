@@ -1,0 +1,65 @@
+"""The layer compositor: culling hidden rows changes no pixel, a still camera reuses its frame, soft layers hold."""
+
+import cv2
+import numpy as np
+import pytest
+
+from reelforge.camera import View, camera_view, layer_view, view_matrix
+from reelforge.compose import LayerCompositor, prepare_layers
+from reelforge.request import CameraMovement
+from reelforge.scene import build_layers
+from reelforge.scene.layers import Layer
+
+FRAME = (270, 480)
+SOURCE = (351, 624)
+WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+
+
+def every_row_composite(layers, view, offset=(0.0, 0.0)):
+    """The plain way: warp each whole layer and blend it over the frame (premultiplied, 8-bit)."""
+    out = None
+    for layer in layers:
+        matrix = view_matrix(layer_view(view, layer.depth), FRAME, SOURCE, offset)
+        warped = cv2.warpAffine(layer.rgba, matrix, FRAME, flags=WARP, borderMode=cv2.BORDER_REFLECT)
+        if out is None:
+            out = warped
+            continue
+        inverse = cv2.bitwise_not(cv2.merge([warped[:, :, 3]] * 4))
+        out = cv2.add(cv2.multiply(out, inverse, scale=1 / 255), warped)
+    return out
+
+
+@pytest.fixture(scope="module")
+def city():
+    layers = prepare_layers(build_layers("city", "night", *SOURCE, seed=4))
+    assert layers[-1].solid < SOURCE[1] and layers[1].top > 0  # solid ground in front, open sky above
+    return layers
+
+
+@pytest.mark.parametrize("move", [CameraMovement.orbit, CameraMovement.tilt_down, CameraMovement.dolly])
+def test_skipping_hidden_rows_gives_the_same_frames(city, move):
+    compositor = LayerCompositor(FRAME)
+    for progress in (0.0, 0.3, 1.0):
+        view = camera_view(move, progress)
+        assert np.array_equal(compositor.render(city, view, (0.7, -0.4)), every_row_composite(city, view, (0.7, -0.4)))
+
+
+def test_a_still_camera_reuses_the_frame_and_it_cannot_be_changed(city):
+    compositor = LayerCompositor(FRAME)
+    first = compositor.render(city, View())
+    assert compositor.render(city, View()) is first
+    assert not first.flags.writeable
+    moved = compositor.render(city, View(u=0.51))
+    assert moved is not first and not np.array_equal(moved, first)
+
+
+def test_a_soft_layer_warped_at_half_size_looks_the_same(city):
+    blur = 3.0  # source pixels: 2.3 frame pixels, above SOFT_BLUR
+    sky = cv2.GaussianBlur(np.ascontiguousarray(city[0].rgba[:, :, :3]), (0, 0), blur)
+    soft = prepare_layers([Layer(sky, None, 0.2)], [blur])
+    sharp = prepare_layers([Layer(sky, None, 0.2)])  # the same pixels, warped at full size
+    view = camera_view(CameraMovement.orbit, 0.4)
+    half = LayerCompositor(FRAME).render(soft, view).astype(np.float64)
+    full = LayerCompositor(FRAME).render(sharp, view).astype(np.float64)
+    mse = ((half - full) ** 2).mean()
+    assert 0 < mse and 10 * np.log10(255**2 / mse) > 45
