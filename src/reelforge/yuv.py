@@ -44,9 +44,8 @@ def to_i420(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     for small, plane in ((small_u, u), (small_v, v)):
         if small.shape == plane.shape:
             plane[:] = small
-        else:
-            interpolation = cv2.INTER_AREA if plane.shape[1] < small.shape[1] else cv2.INTER_CUBIC
-            cv2.resize(small, plane.shape[::-1], dst=plane, interpolation=interpolation)
+        else:  # bicubic either way, as chroma subsampled from a bicubic RGB upscale was
+            cv2.resize(small, plane.shape[::-1], dst=plane, interpolation=cv2.INTER_CUBIC)
     return i420
 
 
