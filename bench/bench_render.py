@@ -75,15 +75,19 @@ def speed_row(quality: str, video_type: str, folder: Path, repeat: int) -> dict:
 
 
 def peak_rss_mb(quality: str, duration: float) -> float:
-    """Peak resident memory of a fresh process rendering one video."""
+    """Peak resident memory of a fresh process rendering one video.
+
+    Read from the process's own VmHWM: getrusage's ru_maxrss would carry over this (large) parent's peak
+    through fork and exec.
+    """
     code = f"""
-import resource, sys, tempfile, pathlib
+import re, sys, tempfile, pathlib
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from bench_render import request_for
 from reelforge import render
 with tempfile.TemporaryDirectory() as folder:
     render(request_for({quality!r}, {duration}), pathlib.Path(folder) / "v.mp4")
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(int(re.search(r"VmHWM:\\s+(\\d+) kB", pathlib.Path("/proc/self/status").read_text()).group(1)) / 1024)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

@@ -44,9 +44,8 @@ def to_i420(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     for small, plane in ((small_u, u), (small_v, v)):
         if small.shape == plane.shape:
             plane[:] = small
-        else:
-            interpolation = cv2.INTER_AREA if plane.shape[1] < small.shape[1] else cv2.INTER_CUBIC
-            cv2.resize(small, plane.shape[::-1], dst=plane, interpolation=interpolation)
+        else:  # bicubic either way, as chroma subsampled from a bicubic RGB upscale was
+            cv2.resize(small, plane.shape[::-1], dst=plane, interpolation=cv2.INTER_CUBIC)
     return i420
 
 
@@ -85,13 +84,14 @@ def make_overlay(rgba: np.ndarray, x: int, y: int) -> Overlay:
     half = (padded.shape[1] // 2, padded.shape[0] // 2)
     chroma = cv2.resize(yuv[:, :, 1:], half, interpolation=cv2.INTER_AREA)
     chroma_alpha = cv2.resize(alpha, half, interpolation=cv2.INTER_AREA)
-
-    def to_uint8(values: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(np.clip(values + 0.5, 0, 255).astype(np.uint8))
-
-    premultiplied = (to_uint8(yuv[:, :, 0]), to_uint8(chroma[:, :, 0]), to_uint8(chroma[:, :, 1]))
-    inverse = (to_uint8(255 * (1 - alpha)), to_uint8(255 * (1 - chroma_alpha)), to_uint8(255 * (1 - chroma_alpha)))
+    premultiplied = (_rounded(yuv[:, :, 0]), _rounded(chroma[:, :, 0]), _rounded(chroma[:, :, 1]))
+    inverse = (_rounded(255 * (1 - alpha)), _rounded(255 * (1 - chroma_alpha)), _rounded(255 * (1 - chroma_alpha)))
     return Overlay(x - pad_left, y - pad_top, premultiplied, inverse)
+
+
+def _rounded(values: np.ndarray) -> np.ndarray:
+    """Float 0..255 values as a contiguous uint8 array, rounded."""
+    return np.ascontiguousarray(np.clip(values + 0.5, 0, 255).astype(np.uint8))
 
 
 def blend(i420: np.ndarray, overlay: Overlay) -> None:
