@@ -180,25 +180,3 @@ def test_timeline_scenes_play_at_their_times_with_their_own_look(render_cache, p
     archive = frames[round(7.0 * 15)].astype(float)
     red, _, blue = archive[..., 0].mean(), archive[..., 1].mean(), archive[..., 2].mean()
     assert red > blue + 15  # the astronaut photo in warm sepia, not a procedural sky
-
-
-def test_the_first_scene_built_during_the_voice_is_the_one_planned():
-    import pickle
-
-    from reelforge.pipeline import prepare
-
-    request = VideoRequest(text="Stars fill the night sky. The city sleeps below.", is_custom=True, quality="speed",
-                           seed=3, music=False)
-    plan = prepare(request)
-    assert plan.first_layers is not None and plan.first_layers.done()  # built while the voice spoke
-    copy = pickle.loads(pickle.dumps(plan))
-    assert copy.first_layers is None  # another process builds its own
-    early, late = plan.renderer(), copy.renderer()
-    try:
-        assert np.array_equal(early.frame_at(0)[0], late.frame_at(0)[0])
-    finally:
-        early.cache.close()
-        late.cache.close()
-    other = prepare(request.model_copy(update={"text": "Space. The sea and its waves roll over the beach."}))
-    assert other.scenes[0].theme == "ocean"  # the short first sentence joined the next, which decided the theme
-    assert other.first_layers is None  # so the space scene built during the voice was not used

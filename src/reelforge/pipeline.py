@@ -43,7 +43,7 @@ from reelforge.look.finish import FrameFinisher
 from reelforge.look.lut import Lut3D, apply_lut, load_cube
 from reelforge.look.mood import grade_mood
 from reelforge.look.styles import STYLES
-from reelforge.plan import TRANSITION_S, ScenePlan, first_scene, layer_key, plan_scenes, plan_timeline
+from reelforge.plan import TRANSITION_S, ScenePlan, plan_scenes, plan_timeline
 from reelforge.presets import Preset, preset_for
 from reelforge.request import CameraTarget, CharacterType, Emotion, VideoRequest, VideoType
 from reelforge.request import Style as StyleName
@@ -98,7 +98,6 @@ class RenderPlan:
     audio: np.ndarray  # the soundtrack of the whole timeline, mono float32
     audio_rate: int
     emotion: DetectedEmotion  # what the character performs (and the music follows)
-    first_layers: Future | None = field(default=None, repr=False, compare=False)  # built during the voice
 
     @property
     def frame_count(self) -> int:
@@ -106,11 +105,7 @@ class RenderPlan:
 
     def renderer(self) -> FrameRenderer:
         return FrameRenderer(self.request, self.preset, self.scenes, self.narration, self.duration,
-                             self.emotion.emotion, self.first_layers)
-
-    def __getstate__(self) -> dict:
-        """Pickled without the first scene's layers: a thread's future stays in the process that started it."""
-        return {**self.__dict__, "first_layers": None}
+                             self.emotion.emotion)
 
 
 def caption_pages(request: VideoRequest, preset: Preset, narration: Narration) -> list[Page] | None:
@@ -161,35 +156,13 @@ def scene_layers(request: VideoRequest, scene: ScenePlan, lut: Lut3D | None, siz
     return prepare_layers(styled, blurs)
 
 
-class LayerBuilder:
-    """Builds scene layers at the size a render composites them: the preset's scene size (full size when a scene
-    is a photo), and half that, softly blurred, behind a full-frame character."""
-
-    def __init__(self, request: VideoRequest, preset: Preset):
-        self.request = request
-        self.lut = load_cube(request.lut_file) if request.lut_file else None
-        # Photos keep their detail at full size; painted scenes are composited at the preset's scene size.
-        photos = request.background_image is not None or any(
-            scene.background_image is not None for scene in request.scenes or [])
-        self.scene_size = preset.size if photos else preset.scene_size
-        # behind a full-frame character the scene is a soft blur: composite it at half size, it loses nothing
-        soft = request.video_type is VideoType.character and not photos
-        self.backdrop_size = (self.scene_size[0] // 2, self.scene_size[1] // 2) if soft else self.scene_size
-        self.paint_width = source_size(*preset.size)[0] // DRAW_SCALE
-        self.backdrop_blur = 10.0 if request.video_type is VideoType.character else 0.0
-
-    def __call__(self, scene: ScenePlan) -> list[PreparedLayer]:
-        return scene_layers(self.request, scene, self.lut, source_size(*self.backdrop_size), self.paint_width,
-                            self.backdrop_blur)
-
-
 class SceneCache:
     """Scene layers built one scene ahead in a worker thread; a scene is dropped once passed."""
 
-    def __init__(self, build: Callable[[int], list[PreparedLayer]], count: int, first: Future | None = None):
+    def __init__(self, build: Callable[[int], list[PreparedLayer]], count: int):
         self._build, self._count = build, count
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-scene")
-        self._futures: dict[int, Future] = {0: first} if first is not None else {}
+        self._futures: dict[int, Future] = {}
 
     def get(self, index: int) -> list[PreparedLayer]:
         for stale in [i for i in self._futures if i < index - 1]:
@@ -208,12 +181,21 @@ class FrameRenderer:
     """Produces the frames of one render in order: ``frames()`` yields (index, YUV 4:2:0, poster RGB or None)."""
 
     def __init__(self, request: VideoRequest, preset: Preset, scenes: list[ScenePlan], narration: Narration,
-                 duration: float, emotion: Emotion | None = None, first_layers: Future | None = None):
+                 duration: float, emotion: Emotion | None = None):
         self.request, self.preset, self.scenes = request, preset, scenes
         self.frame_count = round(duration * preset.fps)
-        build = LayerBuilder(request, preset)
-        self.scene_size, self.backdrop_size = build.scene_size, build.backdrop_size
-        self.cache = SceneCache(lambda i: build(scenes[i]), len(scenes), first_layers)
+        lut = load_cube(request.lut_file) if request.lut_file else None
+        # Photos keep their detail at full size; painted scenes are composited at the preset's scene size.
+        photos = any(scene.background_image is not None for scene in scenes)
+        self.scene_size = preset.size if photos else preset.scene_size
+        # behind a full-frame character the scene is a soft blur: composite it at half size, it loses nothing
+        soft = request.video_type is VideoType.character and not photos
+        self.backdrop_size = (self.scene_size[0] // 2, self.scene_size[1] // 2) if soft else self.scene_size
+        size = source_size(*self.backdrop_size)
+        paint_width = source_size(*preset.size)[0] // DRAW_SCALE
+        backdrop_blur = 10.0 if request.video_type is VideoType.character else 0.0
+        self.cache = SceneCache(lambda i: scene_layers(request, scenes[i], lut, size, paint_width, backdrop_blur),
+                                len(scenes))
         self.compositor = LayerCompositor(self.backdrop_size)
         self._finishers: dict[StyleName, FrameFinisher] = {}
         self.finisher(0)  # its grain bank and particle textures start building now, beside the first scene
@@ -400,13 +382,6 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
     timings["script"] = time.perf_counter() - clock
     report("script", 1, 1)
 
-    preset = preset or preset_for(request.quality, request.aspect)
-    # the first scene's layers most likely depend on the script alone: build them while the voice speaks
-    guess = first_scene(request, script.text)
-    early = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-first-scene")
-    first_layers = early.submit(LayerBuilder(request, preset), guess)
-    early.shutdown(wait=False)
-
     clock = time.perf_counter()
     report("voice", 0, 1)
     if request.scenes is not None:
@@ -424,14 +399,14 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
         scenes = plan_scenes(request, script.text, narration, duration)
     timings["voice"] = time.perf_counter() - clock
     report("voice", 1, 1)
-    if layer_key(scenes[0]) != layer_key(guess):
-        first_layers = None
+
+    preset = preset or preset_for(request.quality, request.aspect)
     mood = character_emotion(request, script.text, narration)
     clock = time.perf_counter()
     sound = build_soundtrack(request, narration, scenes, round(duration * preset.fps) / preset.fps, mood.emotion)
     timings["sound"] = time.perf_counter() - clock
     return RenderPlan(request, script, narration, preset, duration, scenes, timings, sound.audio, sound.sample_rate,
-                      mood, first_layers)
+                      mood)
 
 
 def encode_frames(plan: RenderPlan, output: Path, start: int = 0, end: int | None = None,

@@ -10,7 +10,7 @@ import numpy as np
 from reelforge.request import (Atmosphere, CameraMovement, CharacterType, Emotion, Lighting, Style, TimelineScene,
                                Transition, VideoRequest)
 from reelforge.scene.keywords import atmosphere_of, keywords_of, theme_of_text, theme_or_none, time_of_day
-from reelforge.voice.narration import Narration, split_sentences
+from reelforge.voice.narration import Narration
 
 MIN_SCENE_S = 1.6  # sentences shorter than this join the previous scene
 TRANSITION_S = 0.5
@@ -73,21 +73,6 @@ def plan_scenes(request: VideoRequest, script: str, narration: Narration, durati
               duration if index == len(groups) - 1 else max(0.0, groups[index + 1][1] - 0.15))
              for index, (text, start) in enumerate(groups)]
     return _scenes(request, script, spans, [TimelineScene(text=text) for text, _ in groups], rng)
-
-
-def first_scene(request: VideoRequest, script: str) -> ScenePlan:
-    """The first scene as planning will most likely make it, before the narration exists: a timeline's first
-    scene, or the script's first sentence (a second sentence joins it only when it starts very soon after)."""
-    if request.scenes is not None:
-        return plan_timeline(request, [0.0] * (len(request.scenes) + 1))[0]
-    sentence = (split_sentences(script) or [script])[0]
-    return _scenes(request, script, [(sentence, 0.0, 0.0)], [TimelineScene(text=sentence)],
-                   np.random.default_rng(request.seed))[0]
-
-
-def layer_key(scene: ScenePlan) -> tuple:
-    """What a scene's layers are made from: two scenes with one key have the same layers."""
-    return (scene.theme, scene.time_of_day, scene.atmosphere, scene.seed, scene.style, scene.background_image)
 
 
 def plan_timeline(request: VideoRequest, bounds: list[float]) -> list[ScenePlan]:
