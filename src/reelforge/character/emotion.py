@@ -9,8 +9,10 @@ from the audio (loudness, pitch level and spread, speaking rate), and a few emot
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -77,18 +79,30 @@ def _sentiment():
     return SentimentIntensityAnalyzer()
 
 
+def pitch_track(audio: np.ndarray, rate: int) -> np.ndarray:
+    """The voice's f0 every hop (librosa's YIN, 70-400 Hz).
+
+    librosa compiles YIN with numba into an on-disk cache that every process shares. Two processes compiling
+    different signatures at once can leave the cache's index naming the other's machine code, and every later
+    run segfaults; so calls are serialised across processes (a file lock, held for milliseconds once compiled).
+    """
+    import librosa
+    from filelock import FileLock
+
+    with FileLock(Path(tempfile.gettempdir()) / "reelforge-librosa-numba.lock"):
+        return librosa.yin(audio, fmin=70, fmax=400, sr=rate, frame_length=1024)
+
+
 def audio_arousal(narration: Narration) -> tuple[float, dict[str, float]]:
     """Arousal -1..1 from loudness, pitch level and spread and speaking rate, with the measured features.
 
     The reference values are the packaged voice reading neutral text at its normal rate.
     """
-    import librosa
-
     rate = narration.sample_rate
     envelope = energy_envelope(narration.audio, rate)
     voiced = envelope[envelope > envelope.max() * 0.1] if envelope.size and envelope.max() > 0 else envelope
     loudness = float(20 * np.log10(np.mean(voiced) + 1e-9)) if voiced.size else -90.0
-    f0 = librosa.yin(narration.audio, fmin=70, fmax=400, sr=rate, frame_length=1024)
+    f0 = pitch_track(narration.audio, rate)
     f0 = f0[(f0 > 75) & (f0 < 390)]
     pitch = float(np.median(f0)) if f0.size else 0.0
     spread = float(np.std(np.log2(f0)) * 12) if f0.size else 0.0  # semitones
