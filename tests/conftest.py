@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -15,6 +16,16 @@ import numpy as np
 import pytest
 
 from reelforge import VideoRequest, render
+
+
+def pytest_configure(config):
+    """Give each xdist worker (and the render processes it starts) its own numba cache, before numba loads.
+
+    librosa's numba functions cache their machine code on disk; two workers compiling different signatures at
+    the same moment can leave a shared cache's index naming the other's code, and every later run segfaults.
+    """
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "reelforge-numba", worker)
 
 
 def decode_frames(path: Path) -> list[np.ndarray]:
