@@ -103,3 +103,10 @@ def test_exports_default_to_none_and_list_each_format_once():
     assert VideoRequest(text="hi").exports == []
     assert [f.value for f in parse_request({"text": "hi", "exports": ["gif", "webm", "gif"]}).exports] == \
         ["gif", "webm"]
+
+
+def test_a_scene_can_name_every_time_of_day_the_sky_paints():
+    from reelforge.request import TimeOfDay
+    from reelforge.scene import TIMES_OF_DAY
+
+    assert sorted(time.value for time in TimeOfDay) == sorted(TIMES_OF_DAY)

@@ -204,7 +204,7 @@ class FrameRenderer:
         smoothing = request.flow_smoothing if request.flow_smoothing is not None else False
         self.smoother = FlowSmoother() if smoothing else None
         self.emotion = emotion or request.emotion
-        self._stages: dict[tuple[CharacterType, StyleName], CharacterStage | PortraitStage] = {}
+        self._stages: dict[tuple[CharacterType | None, StyleName], CharacterStage | PortraitStage] = {}
         self.performance: Performance | None = None
         # a portrait in character mode is the whole picture: no scene is composited under it
         self.photo_only = request.portrait_image is not None and request.video_type is VideoType.character
@@ -223,11 +223,12 @@ class FrameRenderer:
         return self._finishers[style]
 
     def stage(self, index: int) -> CharacterStage | PortraitStage | None:
-        """Scene ``index``'s talking character (made once per character and style), None in cinematic mode."""
+        """Scene ``index``'s talking character (made once per character and style; a portrait once per style),
+        None in cinematic mode."""
         request, scene = self.request, self.scenes[index]
         if request.video_type is VideoType.cinematic:
             return None
-        key = (scene.character_type, scene.style)
+        key = (None if request.portrait_image is not None else scene.character_type, scene.style)
         if key not in self._stages:
             inset = request.video_type is VideoType.hybrid
             if request.portrait_image is not None:
@@ -250,15 +251,17 @@ class FrameRenderer:
         return min(max((t - start) / max(end - start, 1e-6), 0.0), 1.0)
 
     def _scene_frame(self, index: int, t: float, frame_index: int) -> np.ndarray:
-        scene = self.scenes[index]
-        progress = self._progress(index, t)
-        view = camera_view(scene.camera_movement, progress)
+        finisher = self.finisher(index)
         scale = self.backdrop_size[0] / self.preset.width
-        weave_x, weave_y = self.finisher(index).weave(frame_index)
-        rgba = self.compositor.render(self.cache.get(index), view, (weave_x * scale, weave_y * scale))
+        weave_x, weave_y = finisher.weave(frame_index)
+        rgba = self.compositor.render(self.cache.get(index), self._view(index, t), (weave_x * scale, weave_y * scale))
         rgb = cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB)
-        self.finisher(index).light(rgb, scene.lighting, t, progress)
+        finisher.light(rgb, self.scenes[index].lighting, t, self._progress(index, t))
         return rgb
+
+    def _view(self, index: int, t: float) -> View:
+        """Scene ``index``'s camera at time ``t``."""
+        return camera_view(self.scenes[index].camera_movement, self._progress(index, t))
 
     def _active(self, t: float) -> list[int]:
         return [i for i in range(len(self.scenes)) if self._span(i)[0] <= t < self._span(i)[1]] or \
@@ -273,8 +276,7 @@ class FrameRenderer:
         active = self._active(t)
         if self.photo_only:
             rgb = np.empty((self.scene_size[1], self.scene_size[0], 3), np.uint8)
-            view = camera_view(self.scenes[active[-1]].camera_movement, self._progress(active[-1], t))
-            self.stage(active[-1]).draw(rgb, self.performance.at(frame_index), view)
+            self.stage(active[-1]).draw(rgb, self.performance.at(frame_index), self._view(active[-1], t))
             return self._finish(rgb, active, t, frame_index, still)
         rgb = self._scene_frame(active[-1], t, frame_index)
         if len(active) > 1:
@@ -308,7 +310,7 @@ class FrameRenderer:
     def _character_view(self, index: int, t: float) -> View | None:
         """The camera view the character follows: the scene's in hybrid mode with camera_target both."""
         if self.request.video_type is VideoType.hybrid and self.request.camera_target is CameraTarget.both:
-            return camera_view(self.scenes[index].camera_movement, self._progress(index, t))
+            return self._view(index, t)
         return None
 
     @property

@@ -8,12 +8,13 @@ import cv2
 import numpy as np
 
 from reelforge.errors import MediaError
+from reelforge.request import Theme
 from reelforge.scene import themes
 from reelforge.scene.layers import Layer, upscale_layer
 from reelforge.scene.sky import PALETTES
 
 SOURCE_MARGIN = 1.3  # sources are drawn this much larger than the frame so moves never show an edge
-THEMES = ("sky", "mountains", "ocean", "city", "forest", "desert", "space", "abstract")
+THEMES = tuple(theme.value for theme in Theme)
 TIMES_OF_DAY = tuple(PALETTES)
 
 

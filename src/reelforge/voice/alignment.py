@@ -28,6 +28,11 @@ class Timed:
     end: float
 
 
+def shifted(items: list[Timed], seconds: float) -> list[Timed]:
+    """The same timings ``seconds`` later (a sentence's or scene's timings placed on the video clock)."""
+    return [Timed(item.text, item.start + seconds, item.end + seconds) for item in items]
+
+
 def energy_envelope(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     """RMS energy every HOP_S seconds over a window of two hops."""
     hop = int(sample_rate * HOP_S)

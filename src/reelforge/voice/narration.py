@@ -22,7 +22,7 @@ import numpy as np
 
 from reelforge.errors import RequestError
 from reelforge.request import Emotion
-from reelforge.voice.alignment import Timed, align_sentence
+from reelforge.voice.alignment import Timed, align_sentence, shifted
 from reelforge.voice.prosody import PROSODY, Prosody, shift_pitch, synthesis_config
 
 LEAD_IN_S = 0.25  # silence before the first word
@@ -128,8 +128,8 @@ def _speak(voice, sentences: list[str], prosody: Prosody, rate_factor: float) ->
         audio = shift_pitch(np.concatenate([chunk.audio_float_array for chunk in chunks]), rate, prosody)
         symbols = [symbol for chunk in chunks for symbol in [*chunk.phonemes, " "]]
         sentence_words, sentence_phonemes = align_sentence(sentence.split(), symbols, audio, rate)
-        words += [Timed(w.text, w.start + clock, w.end + clock) for w in sentence_words]
-        phonemes += [Timed(p.text, p.start + clock, p.end + clock) for p in sentence_phonemes]
+        words += shifted(sentence_words, clock)
+        phonemes += shifted(sentence_phonemes, clock)
         spans.append((sentence, words[-len(sentence_words)].start, words[-1].end))
         gap = np.zeros(int(SENTENCE_GAP_S * rate), np.float32)
         pieces += [audio * 0.9, gap]
@@ -166,8 +166,8 @@ def join_narrations(parts: list[Narration], starts: list[float]) -> Narration:
     for part, offset in zip(parts, offsets):
         audio[offset:offset + len(part.audio)] = part.audio
         shift = offset / rate
-        words += [Timed(w.text, w.start + shift, w.end + shift) for w in part.words]
-        phonemes += [Timed(p.text, p.start + shift, p.end + shift) for p in part.phonemes]
+        words += shifted(part.words, shift)
+        phonemes += shifted(part.phonemes, shift)
         sentences += [(text, start + shift, end + shift) for text, start, end in part.sentences]
     return Narration(audio, rate, words, phonemes, sentences, parts[0].length_scale)
 

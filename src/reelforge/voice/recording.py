@@ -14,8 +14,8 @@ import numpy as np
 
 from reelforge.decode import decode_audio
 from reelforge.errors import RequestError
-from reelforge.voice.alignment import (HOP_S, Timed, align_sentence, energy_envelope, phoneme_weight, silent_gaps,
-                                       voiced_span)
+from reelforge.voice.alignment import (HOP_S, Timed, align_sentence, energy_envelope, phoneme_weight, shifted,
+                                       silent_gaps, voiced_span)
 from reelforge.voice.narration import Narration, load_voice, split_sentences
 
 FIELD = "narration_audio"
@@ -36,7 +36,7 @@ def sentence_cuts(envelope: np.ndarray, weights: list[float]) -> list[float]:
     cuts = []
     for share in np.cumsum(weights[:-1]) / total:
         guess = start + share * (end - start)
-        low, high = int((guess - 0.3) / HOP_S), int((guess + 0.3) / HOP_S)
+        low, high = max(0, int((guess - 0.3) / HOP_S)), int((guess + 0.3) / HOP_S)
         cuts.append((low + int(np.argmin(envelope[low:high + 1]))) * HOP_S)
     return cuts
 
@@ -61,7 +61,7 @@ def narrate_recording(path: Path, script: str, voice_model: Path | None = None) 
     for sentence, group, low, high in zip(sentences, symbols, edges, edges[1:]):
         sentence_words, sentence_phonemes = align_sentence(sentence.split(), group, audio[low:high], rate)
         offset = low / rate
-        words += [Timed(w.text, w.start + offset, w.end + offset) for w in sentence_words]
-        phonemes += [Timed(p.text, p.start + offset, p.end + offset) for p in sentence_phonemes]
+        words += shifted(sentence_words, offset)
+        phonemes += shifted(sentence_phonemes, offset)
         spans.append((sentence, words[-len(sentence_words)].start, words[-1].end))
     return Narration(audio.astype(np.float32), rate, words, phonemes, spans, 1.0)
