@@ -98,14 +98,23 @@ class RenderPlan:
     audio: np.ndarray  # the soundtrack of the whole timeline, mono float32
     audio_rate: int
     emotion: DetectedEmotion  # what the character performs (and the music follows)
+    # a renderer already building its first scene, made by ``prepare(warm=True)``; never pickled
+    warm_renderer: FrameRenderer | None = field(default=None, repr=False, compare=False)
 
     @property
     def frame_count(self) -> int:
         return round(self.duration * self.preset.fps)
 
     def renderer(self) -> FrameRenderer:
+        """A renderer of this plan's frames (the warm one the first time, when there is one)."""
+        if self.warm_renderer is not None:
+            renderer, self.warm_renderer = self.warm_renderer, None
+            return renderer
         return FrameRenderer(self.request, self.preset, self.scenes, self.narration, self.duration,
                              self.emotion.emotion)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "warm_renderer": None}
 
 
 def caption_pages(request: VideoRequest, preset: Preset, narration: Narration) -> list[Page] | None:
@@ -168,9 +177,13 @@ class SceneCache:
         for stale in [i for i in self._futures if i < index - 1]:
             del self._futures[stale]
         for wanted in (index, index + 1):
-            if wanted < self._count and wanted not in self._futures:
-                self._futures[wanted] = self._pool.submit(self._build, wanted)
+            self.prefetch(wanted)
         return self._futures[index].result()
+
+    def prefetch(self, index: int) -> None:
+        """Start building scene ``index`` (if it exists and is not built or building yet)."""
+        if index < self._count and index not in self._futures:
+            self._futures[index] = self._pool.submit(self._build, index)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -368,10 +381,11 @@ def character_emotion(request: VideoRequest, script: str, narration: Narration) 
 
 
 def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
-            llm: LLMConfig | None = None, preset: Preset | None = None) -> RenderPlan:
+            llm: LLMConfig | None = None, preset: Preset | None = None, warm: bool = False) -> RenderPlan:
     """Everything before the frames, done once per video: script, narration, scene plan, emotion, soundtrack.
 
-    ``preset`` replaces the request's quality preset (the preview's draft).
+    ``preset`` replaces the request's quality preset (the preview's draft). ``warm``: this process renders the
+    frames next, so the first scene is built (in a worker thread) while the soundtrack is mixed.
     """
     report = progress or _noop
     timings: dict[str, float] = {}
@@ -404,11 +418,15 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
 
     preset = preset or preset_for(request.quality, request.aspect)
     mood = character_emotion(request, script.text, narration)
+    plan = RenderPlan(request, script, narration, preset, duration, scenes, timings, np.zeros(0, np.float32), 0, mood)
+    if warm:
+        plan.warm_renderer = plan.renderer()
+        plan.warm_renderer.cache.prefetch(0)
     clock = time.perf_counter()
     sound = build_soundtrack(request, narration, scenes, round(duration * preset.fps) / preset.fps, mood.emotion)
     timings["sound"] = time.perf_counter() - clock
-    return RenderPlan(request, script, narration, preset, duration, scenes, timings, sound.audio, sound.sample_rate,
-                      mood)
+    plan.audio, plan.audio_rate = sound.audio, sound.sample_rate
+    return plan
 
 
 def encode_frames(plan: RenderPlan, output: Path, start: int = 0, end: int | None = None,
@@ -443,7 +461,7 @@ def render(request: VideoRequest, output: str | Path, progress: ProgressCallback
     """
     report = progress or _noop
     output = Path(output)
-    plan = prepare(request, progress, llm)
+    plan = prepare(request, progress, llm, warm=write_frames is encode_frames)
     timings = dict(plan.timings)
     clock = time.perf_counter()
     write_frames(plan, output, progress=progress, poster=output.with_suffix(".jpg"))

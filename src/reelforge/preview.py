@@ -58,7 +58,7 @@ def preview(request: VideoRequest, output: str | Path, progress: ProgressCallbac
             llm: LLMConfig | None = None) -> PreviewResult:
     """Render the request's draft into ``output``, its storyboard contact sheet and its exports beside it."""
     output = Path(output)
-    plan = prepare(request, progress, llm, preset=draft_preset(request.aspect))
+    plan = prepare(request, progress, llm, preset=draft_preset(request.aspect), warm=True)
     timings = dict(plan.timings)
     clock = time.perf_counter()
     encode_frames(plan, output, progress=progress)

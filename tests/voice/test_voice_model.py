@@ -41,7 +41,7 @@ def test_files_that_are_not_piper_voices_are_refused_naming_the_field(own_voice,
     garbage = tmp_path / "garbage.onnx"
     garbage.write_bytes(b"not a model")
     shutil.copy(f"{own_voice}.json", f"{garbage}.json")
-    with pytest.raises(RequestError, match="voice_model: not a usable Piper voice .*InvalidProtobuf"):
+    with pytest.raises(RequestError, match="voice_model: not a usable Piper voice .*DecodeError"):
         narrate("Hello.", 5.0, voice_model=garbage)
 
     other_model = tmp_path / "sigmoid.onnx"  # a real ONNX model, but not a voice

@@ -12,8 +12,8 @@ the narration.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ import numpy as np
 from reelforge.errors import RequestError
 from reelforge.request import Emotion
 from reelforge.voice.alignment import Timed, align_sentence, shifted
+from reelforge.voice.noise import NoiseFedSession, noise_fed_model
 from reelforge.voice.prosody import PROSODY, Prosody, shift_pitch, synthesis_config
 
 LEAD_IN_S = 0.25  # silence before the first word
@@ -70,44 +71,41 @@ def voice_files(model: Path | None = None) -> tuple[Path, Path]:
 
 @lru_cache(maxsize=4)
 def load_voice(model: Path | None = None):  # -> piper.PiperVoice
-    """A Piper voice (the packaged one by default), loaded once per process.
+    """A Piper voice (the packaged one by default), loaded once per process, its noise made an input (noise.py).
 
     A user's file that is not a Piper voice raises RequestError naming ``voice_model``.
     """
-    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidProtobuf
-    from piper import PiperVoice
+    import onnxruntime
+    from google.protobuf.message import DecodeError
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
+    from piper import PiperConfig, PiperVoice
 
     model_path, config_path = voice_files(model)
     try:
-        voice = PiperVoice.load(str(model_path), config_path=str(config_path))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, Fail, InvalidProtobuf) as error:
+        config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+        graph, noise_inputs = noise_fed_model(model_path)
+        session = onnxruntime.InferenceSession(graph, providers=["CPUExecutionProvider"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, DecodeError, Fail, InvalidGraph,
+            InvalidProtobuf) as error:
         if model is None:
             raise
         raise RequestError("voice_model", f"not a usable Piper voice ({model_path.name} with "
                                           f"{config_path.name}): {type(error).__name__}: {error}") from None
-    inputs = {node.name for node in voice.session.get_inputs()}
+    inputs = {node.name for node in session.get_inputs()}
     if not inputs >= PIPER_INPUTS:
         raise RequestError("voice_model", f"{model_path.name} is an ONNX model but not a Piper voice "
                                           f"(inputs {sorted(inputs)}, expected {sorted(PIPER_INPUTS)})")
-    return voice
-
-
-_SEED_LOCK = threading.Lock()
+    return PiperVoice(config=config, session=NoiseFedSession(session, noise_inputs, np.random.default_rng(0)))
 
 
 def seeded_voice(seed: int, model: Path | None = None):  # -> piper.PiperVoice
-    """The voice with a fresh ONNX session whose random ops are seeded.
+    """The loaded voice drawing its noise from a generator seeded with ``seed``.
 
-    Piper's model draws noise inside the ONNX graph; ONNX Runtime seeds those ops when a session is created,
-    so a fresh session per narration makes the same text and seed give the same audio, whatever ran before.
+    The same text and seed give the same audio, whatever the shared session spoke before.
     """
-    import onnxruntime
-
     voice = load_voice(model)
-    with _SEED_LOCK:
-        onnxruntime.set_seed(seed)
-        session = onnxruntime.InferenceSession(str(voice_files(model)[0]), providers=["CPUExecutionProvider"])
-    return dataclasses.replace(voice, session=session)
+    return dataclasses.replace(voice, session=dataclasses.replace(voice.session,
+                                                                  generator=np.random.default_rng(seed)))
 
 
 def split_sentences(text: str) -> list[str]:
