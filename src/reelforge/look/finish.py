@@ -10,7 +10,7 @@ import numpy as np
 
 from reelforge.look import lighting
 from reelforge.look.atmosphere import PARTICLES, ParticleField
-from reelforge.look.grain import GrainBank, draw_scratches
+from reelforge.look.grain import draw_scratches, grain_bank
 from reelforge.look.styles import Style
 from reelforge.yuv import planes
 
@@ -32,7 +32,7 @@ class FrameFinisher:
         self.fps, self.seed, self.letterbox = fps, seed, letterbox
         self.vignette = lighting.vignette(self.height, self.width, style.vignette)
         maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-finish")
-        self._grain = maker.submit(GrainBank, self.height, self.width, style.grain, seed) if style.grain > 0 else None
+        self._grain = maker.submit(grain_bank, self.height, self.width, style.grain) if style.grain > 0 else None
         self._particles: dict[str, Future[ParticleField]] = {
             kind: maker.submit(ParticleField, kind, self.height, self.width, fps, seed)
             for kind in dict.fromkeys(particles) if kind in PARTICLES}
@@ -87,7 +87,7 @@ class FrameFinisher:
         """Grain and scratches on the luma plane of a YUV 4:2:0 frame, in place."""
         luma = i420[: self.height]
         if self._grain is not None:
-            self._grain.result().apply(luma, frame_index)
+            self._grain.result().apply(luma, frame_index, self.seed)
         if self.style.scratches:
             draw_scratches(luma, frame_index, self.seed)
 
