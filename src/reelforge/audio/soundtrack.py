@@ -1,8 +1,8 @@
 """The sound stage: narration, music and effects mixed into the video's soundtrack.
 
-Levels are set against the voice's own loudness: music sits MUSIC_UNDER_VOICE_LU under it in the pauses and
-ducks a further DUCK_DB while the voice speaks; transition sounds and atmosphere beds sit lower still. The mix is
-then mastered to -14 LUFS integrated with the true peak under -1 dBTP (loudness.py).
+The voice is compressed (compressor.py) and levels are set against its loudness: music sits MUSIC_UNDER_VOICE_LU
+under it in the pauses and ducks a further DUCK_DB while the voice speaks; transition sounds and atmosphere beds
+sit lower still. The mix is then mastered to -14 LUFS integrated with the true peak under -1 dBTP (loudness.py).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reelforge.audio.compressor import compress_voice
 from reelforge.audio.effects import atmosphere_bed, transition_effects, transition_times
 from reelforge.audio.loudness import loudness, master, with_loudness
 from reelforge.audio.mix import duck_gain, fades, fit_length
@@ -62,7 +63,7 @@ def build_soundtrack(request: VideoRequest, narration: Narration, scenes: list[S
     emotion = request.emotion if emotion is None else emotion
     rate = AUDIO_RATE
     count = max(1, round(duration * rate))
-    voice = fit_length(resample_mono(narration.audio, narration.sample_rate, rate), count)
+    voice = compress_voice(fit_length(resample_mono(narration.audio, narration.sample_rate, rate), count), rate)
     voice_level = loudness(voice, rate)
     reference = voice_level if np.isfinite(voice_level) else SILENT_VOICE_LUFS
     mix = voice.copy()
