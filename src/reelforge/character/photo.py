@@ -153,7 +153,7 @@ class PortraitCharacter:
 
         for side_name in ("left", "right"):
             upper = REGIONS[f"{side_name}_lid_upper"]
-            moves[upper] -= np.outer(self.lid_gap[side_name] * 0.18 * c.eye_wide, down)  # a closing lid: see PhotoEyelid
+            moves[upper] -= np.outer(self.lid_gap[side_name] * 0.18 * c.eye_wide, down)  # lids close: PhotoEyelid
             moves[REGIONS[f"{side_name}_iris"]] += c.gaze_x * 0.09 * eyes * right + c.gaze_y * 0.05 * eyes * down
             moves[REGIONS[f"{side_name}_brow"]] -= (0.11 * (c.brow_left if side_name == "left" else c.brow_right)
                                                    + 0.01 * c.micro) * eyes * down
