@@ -289,8 +289,8 @@ class FrameRenderer:
         active = self._active(t)
         if self.photo_only:
             rgb = np.empty((self.scene_size[1], self.scene_size[0], 3), np.uint8)
-            self.stage(active[-1]).draw(rgb, self.performance.at(frame_index), self._view(active[-1], t))
-            return self._finish(rgb, active, t, frame_index, still)
+            character = self.stage(active[-1]).draw(rgb, self.performance.at(frame_index), self._view(active[-1], t))
+            return self._finish(rgb, active, t, frame_index, still, character)
         rgb = self._scene_frame(active[-1], t, frame_index)
         if len(active) > 1:
             outgoing = self._scene_frame(active[0], t, frame_index)
@@ -303,16 +303,18 @@ class FrameRenderer:
             rgb = self.smoother.smooth(rgb)
         if self.backdrop_size != self.scene_size:
             rgb = cv2.resize(rgb, self.scene_size, interpolation=cv2.INTER_LINEAR)
+        character = None
         if (stage := self.stage(active[-1])) is not None:
-            stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
-        return self._finish(rgb, active, t, frame_index, still)
+            character = stage.draw(rgb, self.performance.at(frame_index), self._character_view(active[-1], t))
+        return self._finish(rgb, active, t, frame_index, still, character)
 
-    def _finish(self, rgb: np.ndarray, active: list[int], t: float, frame_index: int,
-                still: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """To YUV 4:2:0 at the output size, then particles, bars, captions and film grain in its planes."""
+    def _finish(self, rgb: np.ndarray, active: list[int], t: float, frame_index: int, still: bool,
+                character: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """To YUV 4:2:0 at the output size, then particles (behind the ``character``'s coverage, when one was
+        drawn), bars, captions and film grain in its planes."""
         i420 = to_i420(rgb, self.preset.size)
         finisher = self.finisher(active[-1])
-        finisher.particles(i420, self.scenes[active[-1]].atmosphere, t)
+        finisher.particles(i420, self.scenes[active[-1]].atmosphere, t, character)
         finisher.bars(i420)
         clean = i420_to_rgb(i420) if still or frame_index == self.poster_index else None
         if self.captions is not None:

@@ -120,3 +120,37 @@ def test_a_timeline_gives_each_scene_its_own_character():
         assert np.abs(first.astype(int) - second)[inside].mean() > 25  # another character stands there
     finally:
         renderer.cache.close()
+
+
+RAIN = dict(text="The storm came in over the harbour.", is_custom=True, video_type="hybrid", character_type="person",
+            emotion="neutral", duration=2, captions=False, seed=4, style="realistic", lighting="none", music=False,
+            sound_effects=False)
+
+
+def rain_over(render_cache, frame: int, **fields) -> np.ndarray:
+    """Where rain shows in a frame: that frame with rain against the same frame of the same video without."""
+    with_rain, without = (decode_frames(render_cache(**fields, atmosphere=kind)[1])[frame] for kind in ("rain", "none"))
+    return np.abs(with_rain.astype(int) - without).max(axis=2) > 25
+
+
+def test_rain_falls_behind_a_hybrid_character_and_over_the_whole_cinematic_frame(render_cache):
+    from reelforge.pipeline import prepare
+    from reelforge.request import VideoRequest
+
+    frame = 12
+    renderer = prepare(VideoRequest(**RAIN, atmosphere="rain", quality="speed")).renderer()
+    try:
+        coverage = renderer.stage(0).mask(renderer.performance.at(frame))
+    finally:
+        renderer.cache.close()
+    coverage = cv2.resize(coverage, preset_for(Quality.speed, Aspect.portrait).size)
+    kernel = np.ones((9, 9), np.uint8)
+    character = cv2.erode((coverage == 255).astype(np.uint8), kernel).astype(bool)
+    scene = cv2.dilate((coverage > 0).astype(np.uint8), kernel) == 0
+    assert character.mean() > 0.1 and scene.mean() > 0.3
+
+    hybrid = rain_over(render_cache, frame, **RAIN)
+    assert hybrid[scene].mean() > 0.005  # rain over the scene around the character
+    assert hybrid[character].mean() < 0.05 * hybrid[scene].mean()  # and none over the character
+    cinematic = rain_over(render_cache, frame, **{**RAIN, "video_type": "cinematic"})
+    assert cinematic[character].mean() > 0.5 * cinematic[scene].mean()  # nothing stands in front of it

@@ -118,7 +118,7 @@ def test_hybrid_card_covers_only_its_rounded_rectangle_and_shadow(astronaut):
     stage = PortraitStage(astronaut, SIZE, STYLES[Style.cinematic], Emotion.neutral, inset=True)
     frame = np.zeros((SIZE[1], SIZE[0], 3), np.uint8)
     frame[:] = (30, 200, 90)
-    stage.draw(frame, FaceControls(jaw_open=0.4))
+    coverage = stage.draw(frame, FaceControls(jaw_open=0.4))
     changed = np.any(frame != (30, 200, 90), axis=2)
     pad = (stage.shadow.shape[0] - stage.card[1]) // 2
     outside = np.ones_like(changed)
@@ -127,6 +127,11 @@ def test_hybrid_card_covers_only_its_rounded_rectangle_and_shadow(astronaut):
     inner = changed[stage.top + pad : stage.top + stage.card[1] - pad, stage.left + pad : stage.left + stage.card[0] - pad]
     assert inner.mean() > 0.99
     assert stage.alpha[0, 0] < 0.5 < stage.alpha[stage.card[1] // 2, stage.card[0] // 2]  # rounded corners
+    card = np.zeros_like(changed)
+    card[stage.top : stage.top + stage.card[1], stage.left : stage.left + stage.card[0]] = True
+    assert not coverage[~card].any()  # what it returns covers the card, not its shadow
+    assert (coverage[stage.top + pad : stage.top + stage.card[1] - pad,
+                     stage.left + pad : stage.left + stage.card[0] - pad] == 255).all()
 
 
 def test_a_faceless_portrait_fails_the_render_cleanly(tmp_path):

@@ -38,3 +38,16 @@ def test_following_the_camera_zooms_with_it():
     zoomed = performer.mask(FaceControls(), View(size=0.6))
     assert zoomed.astype(float).sum() > 1.3 * still.astype(float).sum()
     assert np.array_equal(still, performer.mask(FaceControls(), None))
+
+
+def test_drawing_returns_the_coverage_the_mask_gives():
+    performer = stage(inset=True)
+    controls = FaceControls(jaw_open=0.7, smile=0.4, head_roll=-0.04)
+    frame = np.random.default_rng(1).integers(0, 256, (SIZE[1], SIZE[0], 3), np.uint8)
+    drawn_over_black = np.zeros_like(frame)
+    performer.draw(drawn_over_black, controls)
+    coverage = performer.draw(frame, controls)
+    assert np.array_equal(coverage, performer.mask(controls))
+    opaque = coverage == 255  # where the character hides what is behind it, whatever that is
+    assert opaque.mean() > 0.2
+    assert np.abs(frame[opaque].astype(int) - drawn_over_black[opaque]).max() <= 1

@@ -49,3 +49,20 @@ def test_no_particles_for_fog_or_none():
     for kind in ("fog", None):
         finisher().particles(frame, kind, 1.0)
     assert np.array_equal(frame, before)
+
+
+def test_particles_hide_behind_what_stands_in_front_and_are_unchanged_elsewhere():
+    grey = rgb_to_i420(np.full((SIZE[1], SIZE[0], 3), 90, np.uint8))
+    rain = finisher(particles=["rain"])
+    free, nothing, half = grey.copy(), grey.copy(), grey.copy()
+    rain.particles(free, "rain", 0.4)
+    rain.particles(nothing, "rain", 0.4, np.zeros((SIZE[1] // 2, SIZE[0] // 2), np.uint8))  # any size
+    assert np.array_equal(nothing, free)
+    character = np.zeros((SIZE[1], SIZE[0]), np.uint8)
+    character[:, : SIZE[0] // 2] = 255  # the left half stands in front of the rain
+    rain.particles(half, "rain", 0.4, character)
+    for shown, alone, plain in zip(planes(half), planes(free), planes(grey)):
+        middle = shown.shape[1] // 2
+        assert np.array_equal(shown[:, : middle - 1], plain[:, : middle - 1])
+        assert np.array_equal(shown[:, middle + 1 :], alone[:, middle + 1 :])
+    assert not np.array_equal(planes(free)[0][:, : SIZE[0] // 2], planes(grey)[0][:, : SIZE[0] // 2])

@@ -262,17 +262,6 @@ def draw_inner_mouth(canvas: skia.Canvas, upper: Sequence[Sequence[float]], lowe
     canvas.restore()
 
 
-def draw_eyelid(canvas: skia.Canvas, upper: Sequence[Sequence[float]], closed: Sequence[Sequence[float]],
-                skin: RGB, lash_width: float) -> None:
-    """A lid coming down over a photo's eye: skin from the upper contour to ``closed``, lashes on its edge."""
-    lid = skia.Path()
-    lid.addPoly([skia.Point(float(x), float(y)) for x, y in list(upper) + list(closed)[::-1]], True)
-    fill(canvas, lid, skin, blur=lash_width * 0.4)
-    edge = skia.Path()
-    edge.addPoly([skia.Point(float(x), float(y)) for x, y in closed], False)
-    stroke(canvas, edge, shade(skin, 0.35), lash_width, alpha=0.7)
-
-
 def draw_torso(canvas: skia.Canvas, c: FaceControls, top: float, shoulder: float, shirt: RGB, skin: RGB,
                neck: float = 0.34, collar: RGB | None = None) -> None:
     """Neck, shoulders and chest from ``top`` (head units) to far below the frame; breathing lifts and widens."""

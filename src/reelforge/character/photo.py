@@ -19,8 +19,9 @@ import skia
 from scipy.spatial import Delaunay
 
 from reelforge.camera import REST_SIZE, View
+from reelforge.character.eyelid import PhotoEyelid
 from reelforge.character.landmarks import FIELD, face_landmarks
-from reelforge.character.paint import ColorMap, draw_eyelid, draw_inner_mouth
+from reelforge.character.paint import ColorMap, draw_inner_mouth
 from reelforge.character.rig import LANDMARKS, REGIONS, FaceControls
 from reelforge.errors import RequestError
 from reelforge.look.mood import grade_mood
@@ -110,7 +111,7 @@ class PortraitCharacter:
         box = (int(max(lo[0] - margin[0], 0)), int(max(lo[1] - margin[1], 0)),
                int(min(hi[0] + margin[0], width)), int(min(hi[1] + margin[1] * 1.4, height)))
         self.mesh = FaceMesh(p, box)
-        self.lid_skin = {side: self._skin_above(side) for side in ("left", "right")}
+        self.lids = {side: self._eyelid(side) for side in ("left", "right")}
 
     def _measure_face(self) -> None:
         """What the moves need of the rest face, measured once: how much of the lower face the jaw carries,
@@ -128,13 +129,11 @@ class PortraitCharacter:
         self.lid_gap = {side: (p[REGIONS[f"{side}_lid_lower"]] - p[REGIONS[f"{side}_lid_upper"]]) @ down
                         for side in ("left", "right")}
 
-    def _skin_above(self, side: str) -> tuple[int, int, int]:
-        """The colour of the eyelid skin just above an eye's upper contour (median, so lashes don't count)."""
-        contour = self.points[REGIONS[f"{side}_lid_upper"]]
-        samples = [self.source[int(y), int(x)] for px, py in contour[1:-1]
-                   for x, y in [(px, py) - self.up * self.eyes * k for k in (0.2, 0.25, 0.3)]
-                   if 0 <= int(y) < self.source.shape[0] and 0 <= int(x) < self.source.shape[1]]
-        return tuple(int(v) for v in np.median(np.asarray(samples), axis=0)) if samples else (200, 160, 140)
+    def _eyelid(self, side: str) -> PhotoEyelid:
+        p = self.points
+        corners = p[[LANDMARKS[f"{side}_eye_outer"], LANDMARKS[f"{side}_eye_inner"]]]
+        return PhotoEyelid(corners, p[REGIONS[f"{side}_lid_upper"]], p[REGIONS[f"{side}_lid_lower"]], -self.up,
+                           self.right, self.eyes, self.frame_size)
 
     def moves(self, c: FaceControls) -> np.ndarray:
         """How far (pixels) each landmark moves for these controls."""
@@ -154,7 +153,7 @@ class PortraitCharacter:
 
         for side_name in ("left", "right"):
             upper = REGIONS[f"{side_name}_lid_upper"]
-            moves[upper] -= np.outer(self.lid_gap[side_name] * 0.18 * c.eye_wide, down)  # a closing lid is painted, see _paint_lid
+            moves[upper] -= np.outer(self.lid_gap[side_name] * 0.18 * c.eye_wide, down)  # lids close: PhotoEyelid
             moves[REGIONS[f"{side_name}_iris"]] += c.gaze_x * 0.09 * eyes * right + c.gaze_y * 0.05 * eyes * down
             moves[REGIONS[f"{side_name}_brow"]] -= (0.11 * (c.brow_left if side_name == "left" else c.brow_right)
                                                    + 0.01 * c.micro) * eyes * down
@@ -178,6 +177,11 @@ class PortraitCharacter:
             zoom_about[1, 2] += (0.5 - view.v) * height / view.size
         return (zoom_about @ scaled)[:2]
 
+    def frame_points(self, c: FaceControls, view: View | None = None) -> np.ndarray:
+        """Where ``draw`` puts each landmark in the frame for these controls (a closing lid is not a move)."""
+        matrix = self._head_matrix(c, view)
+        return (self.points + self.moves(c)) @ matrix[:, :2].T + matrix[:, 2]
+
     def draw(self, frame: np.ndarray, c: FaceControls, view: View | None = None) -> None:
         """Fill an RGB frame (of the frame size) with the portrait posed by the controls."""
         x0, y0, x1, y1 = self.mesh.box
@@ -194,24 +198,13 @@ class PortraitCharacter:
         if float(np.max((lower - upper) @ -self.up)) > 1.0:
             rest_gap = float(np.max((self.points[lower_index] - self.points[upper_index]) @ -self.up))
             self._paint_mouth(posed, upper, lower, teeth=rest_gap < 0.05 * self.eyes)
+        moved = self.points + moves
         for side, lid in (("left", c.lid_left), ("right", c.lid_right)):
             if lid > 0.04:
-                self._paint_lid(posed, side, min(lid, 1.0), moves)
+                self.lids[side].close(posed, moved[REGIONS[f"{side}_lid_upper"]],
+                                      moved[REGIONS[f"{side}_brow_lower"]], min(lid, 1.0))
         cv2.warpAffine(posed, self._head_matrix(c, view), self.frame_size, dst=frame, flags=cv2.INTER_LINEAR,
                        borderMode=cv2.BORDER_REFLECT101)
-
-    def _paint_lid(self, image: np.ndarray, side: str, lid: float, moves: np.ndarray) -> None:
-        """Close an eye by painting its lid: skin from the upper contour down to where the lid has come."""
-        upper = self.points[REGIONS[f"{side}_lid_upper"]] + moves[REGIONS[f"{side}_lid_upper"]]
-        lower = self.points[REGIONS[f"{side}_lid_lower"]]
-        closed = upper + (lower - upper) * lid
-        lo = np.floor(np.minimum(upper.min(0), closed.min(0)) - 0.15 * self.eyes).astype(int)
-        hi = np.ceil(np.maximum(lower.max(0), closed.max(0)) + 0.15 * self.eyes).astype(int)
-        lo, hi = np.maximum(lo, 0), np.minimum(hi, [image.shape[1], image.shape[0]])
-        patch = cv2.cvtColor(image[lo[1] : hi[1], lo[0] : hi[0]], cv2.COLOR_RGB2RGBA)
-        surface = skia.Surface(patch, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
-        draw_eyelid(surface.getCanvas(), upper - lo, closed - lo, self.lid_skin[side], 0.018 * self.eyes)
-        image[lo[1] : hi[1], lo[0] : hi[0]] = patch[:, :, :3]
 
     def _paint_mouth(self, image: np.ndarray, upper: np.ndarray, lower: np.ndarray, teeth: bool) -> None:
         lo = np.floor(np.minimum(upper.min(0), lower.min(0))).astype(int) - 2

@@ -40,6 +40,8 @@ REGIONS: dict[str, list[int]] = {
     "right_brow": [336, 296, 334, 293, 300, 285, 295, 282, 283, 276],
     "left_brow_inner": [107, 66, 55, 65],
     "right_brow_inner": [336, 296, 285, 295],
+    "left_brow_lower": [46, 53, 52, 65, 55],
+    "right_brow_lower": [285, 295, 282, 283, 276],
     "left_iris": [468, 469, 470, 471, 472],
     "right_iris": [473, 474, 475, 476, 477],
 }

@@ -1,9 +1,11 @@
 """Put a character into frames: where it stands, how big, in the request's look, and with the camera or not.
 
 ``CharacterStage.draw`` paints a built-in character straight into an RGB frame through an RGBA view (skia
-blends with anti-aliased alpha itself), so the character costs its paths, not a full-frame blend. ``mask``
-gives the same drawing's coverage (0..255), which is where the character's pixels are. ``PortraitStage``
-does the same for a user's photo: the whole frame in character mode, a framed card in hybrid mode.
+blends with anti-aliased alpha itself), so the character costs its paths, not a full-frame blend. The view's
+alpha starts at 0, so the drawing leaves its coverage (0..255) there for free (source-over blends colour the
+same whatever the destination's alpha): ``draw`` returns it, for what must stay behind the character (the
+scene's particles). ``mask`` gives the same coverage without a frame. ``PortraitStage`` does the same for a
+user's photo: the whole frame in character mode, a framed card in hybrid mode.
 """
 
 from __future__ import annotations
@@ -68,12 +70,15 @@ class CharacterStage:
         canvas.scale(self.unit, self.unit)
         self.character.draw(canvas, controls)
 
-    def draw(self, rgb: np.ndarray, controls: FaceControls, view: View | None = None) -> None:
-        """Draw the character into an RGB frame in place; ``view``: follow that camera view too."""
+    def draw(self, rgb: np.ndarray, controls: FaceControls, view: View | None = None) -> np.ndarray:
+        """Draw the character into an RGB frame in place; ``view``: follow that camera view too. Returns the
+        character's coverage, 0..255."""
         rgba = cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA)
+        rgba[:, :, 3] = 0
         surface = skia.Surface(rgba, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
         self._paint(surface.getCanvas(), controls, view)
         cv2.cvtColor(rgba, cv2.COLOR_RGBA2RGB, dst=rgb)
+        return cv2.extractChannel(rgba, 3)
 
     def mask(self, controls: FaceControls, view: View | None = None) -> np.ndarray:
         """The character's coverage, 0..255, for a frame with these controls."""
@@ -111,11 +116,16 @@ class PortraitStage:
         self.top = int(height * self.CARD_Y - self.card[1] / 2)
         self.alpha, self.shadow = card_masks(self.card, width / 40)
         self._buffer = np.empty((size[1], size[0], 3), np.uint8)
+        self.coverage = np.full((height, width), 0 if inset else 255, np.uint8)  # the card's or the whole frame
+        if inset:
+            self.coverage[self.top : self.top + self.card[1], self.left : self.left + self.card[0]] = \
+                np.round(self.alpha * 255)
 
-    def draw(self, rgb: np.ndarray, controls: FaceControls, view: View | None = None) -> None:
+    def draw(self, rgb: np.ndarray, controls: FaceControls, view: View | None = None) -> np.ndarray:
+        """Draw the portrait into an RGB frame in place; returns its coverage, 0..255 (it does not change)."""
         if not self.inset:
             self.portrait.draw(rgb, controls, view)
-            return
+            return self.coverage
         self.portrait.draw(self._buffer, controls, view)
         pad = self.shadow.shape[0] - self.card[1]
         top, left = self.top - pad // 2, self.left - pad // 2
@@ -123,6 +133,7 @@ class PortraitStage:
         region[:] = (region * self.shadow[..., None]).astype(np.uint8)
         card = rgb[self.top : self.top + self.card[1], self.left : self.left + self.card[0]]
         card[:] = (self._buffer * self.alpha[..., None] + card * (1.0 - self.alpha[..., None])).astype(np.uint8)
+        return self.coverage
 
 
 def card_masks(card: tuple[int, int], radius: float) -> tuple[np.ndarray, np.ndarray]:

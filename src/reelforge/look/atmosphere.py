@@ -2,6 +2,7 @@
 
 A particle field is drawn once into a seamlessly tiling texture and scrolled; each frame adds a window of it
 (no copy: a view) to the frame's YUV planes, so particles cost one saturating add per plane and frame.
+Particles belong to the scene: where a character stands in front of it, its coverage hides them.
 """
 
 from __future__ import annotations
@@ -101,8 +102,9 @@ class ParticleField:
         else:
             cv2.circle(tile, (int(x * 16), int(y * 16)), int(r * 16), float(level), -1, cv2.LINE_AA, shift=4)
 
-    def apply(self, i420: np.ndarray, t: float) -> None:
-        """Add the particles at time ``t`` (seconds) to a YUV 4:2:0 frame in place."""
+    def apply(self, i420: np.ndarray, t: float, behind: np.ndarray | None = None) -> None:
+        """Add the particles at time ``t`` (seconds) to a YUV 4:2:0 frame in place; ``behind``: the coverage
+        (0..255, any size) of what stands in front of them, which hides them."""
         spec = self.spec
         dy = (spec.fall * self.height * t) % self.height
         sway = spec.sway * self.width * np.sin(2 * np.pi * 0.25 * t)
@@ -110,9 +112,23 @@ class ParticleField:
         y0 = int(self.height - dy) % self.height
         x0 = int(self.width - dx) % self.width
         luma, u, v = planes(i420)
-        cv2.add(luma, self.luma[y0 : y0 + self.height, x0 : x0 + self.width], dst=luma)
-        cv2.min(luma, WHITE, dst=luma)  # no brighter than white, as when the particles were added in RGB
+        light = self.luma[y0 : y0 + self.height, x0 : x0 + self.width]
         chroma_window = np.s_[y0 // 2 : y0 // 2 + self.height // 2, x0 // 2 : x0 // 2 + self.width // 2]
-        for plane, texture in zip((u, v), self.chroma):
-            cv2.multiply(plane, self.chroma_inverse[chroma_window], dst=plane, scale=1 / 255)
-            cv2.add(plane, texture[chroma_window], dst=plane)
+        inverse, tints = self.chroma_inverse[chroma_window], [texture[chroma_window] for texture in self.chroma]
+        if behind is not None:
+            light = cv2.multiply(light, _visible(behind, luma.shape), scale=1 / 255)
+            visible = _visible(behind, u.shape)
+            inverse = cv2.bitwise_not(cv2.multiply(cv2.bitwise_not(inverse), visible, scale=1 / 255))
+            tints = [cv2.multiply(tint, visible, scale=1 / 255) for tint in tints]
+        cv2.add(luma, light, dst=luma)
+        cv2.min(luma, WHITE, dst=luma)  # no brighter than white, as when the particles were added in RGB
+        for plane, tint in zip((u, v), tints):
+            cv2.multiply(plane, inverse, dst=plane, scale=1 / 255)
+            cv2.add(plane, tint, dst=plane)
+
+
+def _visible(behind: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Where particles show (255) or are hidden (0), from the coverage in front of them, at a plane's size."""
+    if behind.shape != shape[:2]:
+        behind = cv2.resize(behind, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.bitwise_not(behind)

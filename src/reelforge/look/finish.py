@@ -65,14 +65,15 @@ class FrameFinisher:
         full = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
         return cv2.merge([full, full, full])
 
-    def particles(self, i420: np.ndarray, kind: str | None, t: float) -> None:
-        """Add rain, snow, dust or sparks to a YUV 4:2:0 frame in place (fog is baked into the scene)."""
+    def particles(self, i420: np.ndarray, kind: str | None, t: float, behind: np.ndarray | None = None) -> None:
+        """Add rain, snow, dust or sparks to a YUV 4:2:0 frame in place (fog is baked into the scene);
+        ``behind``: the coverage (0..255, any size) of a character they fall behind."""
         if kind not in PARTICLES:
             return
         if kind not in self._particles:
             self._particles[kind] = Future()
             self._particles[kind].set_result(ParticleField(kind, self.height, self.width, self.fps, self.seed))
-        self._particles[kind].result().apply(i420, t)
+        self._particles[kind].result().apply(i420, t, behind)
 
     def bars(self, i420: np.ndarray) -> None:
         """Black letterbox bars on a YUV 4:2:0 frame, when asked for (chroma rows they touch go grey)."""
