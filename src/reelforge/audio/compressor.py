@@ -8,6 +8,9 @@ voice's peak every 2.5 ms, and above a threshold set from the voice's own loud l
 detector looks ahead by the attack: the gain is already down when a loud syllable lands. Measured on those
 narrations: the limiter's mean reduction falls to 3.3 and 8.4 dB. What is left is the waveform's own crest
 (a vowel's glottal pulses), which only a limiter can take.
+
+Only synthesized narration is compressed. A recording keeps its own dynamics: the loudness the master adds back
+after compression would lift its room noise in the pauses by as much as the syllables were brought down.
 """
 
 from __future__ import annotations
@@ -51,10 +54,9 @@ def compress_voice(voice: np.ndarray, rate: int) -> np.ndarray:
         return voice
     level = 20 * np.log10(np.maximum(envelope, 1e-9))
     speaking = level[level > level.max() - SPEAKING_RANGE_DB]
-    threshold = float(np.percentile(speaking, LOUD_PERCENTILE)) - THRESHOLD_UNDER_LOUD_DB
-    reduction = gain_reduction_db(level, threshold)
-    ahead = max(1, round(ATTACK_S / HOP_S))
-    reduction = np.concatenate([reduction[ahead:], np.zeros(ahead)])
-    smoothed = follow(reduction, ATTACK_S, RELEASE_S, HOP_S)
+    reduction = gain_reduction_db(level, float(np.percentile(speaking, LOUD_PERCENTILE)) - THRESHOLD_UNDER_LOUD_DB)
+    ahead = max(1, round(3 * ATTACK_S / HOP_S))  # three time constants: 95 % of the reduction is in place in time
+    reduction = np.concatenate([reduction[ahead:], np.full(ahead, reduction[-1])])
+    smoothed = follow(reduction, ATTACK_S, RELEASE_S, HOP_S, start=float(reduction[0]))  # also for a voice from t=0
     gain = curve_at((np.arange(len(smoothed)) + 0.5) * HOP_S, 10 ** (-smoothed / 20), len(voice), rate)
     return (voice * gain).astype(np.float32)

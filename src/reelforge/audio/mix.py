@@ -22,12 +22,12 @@ LOOP_CROSSFADE_S = 1.0
 CHUNK = 2**20  # samples interpolated at a time
 
 
-def follow(target: np.ndarray, attack: float, release: float, step: float) -> np.ndarray:
-    """Smooth a 0..1 control curve (one value every ``step`` s): rises with time constant ``attack``,
+def follow(target: np.ndarray, attack: float, release: float, step: float, start: float = 0.0) -> np.ndarray:
+    """Smooth a control curve (one value every ``step`` s, from ``start``): rises with time constant ``attack``,
     falls with ``release``."""
     up, down = 1 - np.exp(-step / attack), 1 - np.exp(-step / release)
     out = np.empty_like(target)
-    level = 0.0
+    level = start
     for index, value in enumerate(target):
         level += (value - level) * (up if value > level else down)
         out[index] = level

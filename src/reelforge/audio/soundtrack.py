@@ -1,6 +1,6 @@
 """The sound stage: narration, music and effects mixed into the video's soundtrack.
 
-The voice is compressed (compressor.py) and levels are set against its loudness: music sits MUSIC_UNDER_VOICE_LU
+A synthesized voice is compressed (compressor.py) and levels are set against its loudness: music sits MUSIC_UNDER_VOICE_LU
 under it in the pauses and ducks a further DUCK_DB while the voice speaks; transition sounds and atmosphere beds
 sit lower still. The mix is then mastered to -14 LUFS integrated with the true peak under -1 dBTP (loudness.py).
 """
@@ -63,7 +63,9 @@ def build_soundtrack(request: VideoRequest, narration: Narration, scenes: list[S
     emotion = request.emotion if emotion is None else emotion
     rate = AUDIO_RATE
     count = max(1, round(duration * rate))
-    voice = compress_voice(fit_length(resample_mono(narration.audio, narration.sample_rate, rate), count), rate)
+    voice = fit_length(resample_mono(narration.audio, narration.sample_rate, rate), count)
+    if request.narration_audio is None:
+        voice = compress_voice(voice, rate)
     voice_level = loudness(voice, rate)
     reference = voice_level if np.isfinite(voice_level) else SILENT_VOICE_LUFS
     mix = voice.copy()
