@@ -69,9 +69,10 @@ def test_the_audio_falls_silent_just_after_each_sentence_and_no_word_spans_the_s
 
 
 def test_a_words_phonemes_are_its_sounds_and_tile_it():
-    narration = narrate("The quiet ocean glows at night, and the waves hum softly.", 10.0, seed=2)
-    assert [word.text for word in narration.words] == "The quiet ocean glows at night, and the waves hum softly.".split()
-    phonemes = list(narration.phonemes)
+    text = "The quiet ocean glows at night, and the waves hum softly."
+    narration = narrate(text, 10.0, seed=2)
+    assert [word.text for word in narration.words] == text.split()
+    phonemes = narration.phonemes
     for word in narration.words:
         inside = [p for p in phonemes if word.start - 1e-9 <= p.start < word.end]
         assert inside and inside[0].start == word.start and inside[-1].end == word.end

@@ -103,7 +103,7 @@ def model_timings(texts: list[str], chunks, phonemize, rate: int, scale: float =
                   ) -> tuple[list[Timed], list[Timed]] | None:
     """Word and phoneme timings (seconds from the sentence audio's start) of a sentence's text words, exactly as
     the model spoke them in ``chunks`` (``phonemize``: the voice's, text to phonemes per sentence); None when
-    the chunks carry no alignments (a model without durations)."""
+    the chunks carry no alignments (a model without durations) or a stretch has fewer sounds than words."""
     spans = phoneme_spans(chunks, rate, scale)
     if spans is None:
         return None
