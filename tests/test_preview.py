@@ -31,7 +31,7 @@ def test_the_draft_is_small_and_whole_with_the_full_renders_audio(drafted, rende
     info = probe(drafted)
     assert (info["width"], info["height"], info["fps"]) == (270, 480, 12.0)
     assert info["codec"] == "h264" and info["audio_codec"] == "aac"
-    assert info["frames"] == round(full.duration * 12)
+    assert abs(info["frames"] - full.duration * 12) < 1  # the same length, each cut to whole frames of its fps
     assert info["duration"] == pytest.approx(full.duration, abs=0.1)
     samples, rate = decode_audio(drafted)
     assert len(samples) / rate == pytest.approx(full.duration, abs=0.15)
