@@ -115,11 +115,11 @@ class ParticleField:
         light = self.luma[y0 : y0 + self.height, x0 : x0 + self.width]
         chroma_window = np.s_[y0 // 2 : y0 // 2 + self.height // 2, x0 // 2 : x0 // 2 + self.width // 2]
         inverse, tints = self.chroma_inverse[chroma_window], [texture[chroma_window] for texture in self.chroma]
-        if behind is not None:
-            light = cv2.multiply(light, _visible(behind, luma.shape), scale=1 / 255)
-            visible = _visible(behind, u.shape)
-            inverse = cv2.bitwise_not(cv2.multiply(cv2.bitwise_not(inverse), visible, scale=1 / 255))
-            tints = [cv2.multiply(tint, visible, scale=1 / 255) for tint in tints]
+        if behind is not None:  # saturating: one cheap op a plane, and a covered pixel is left as it is
+            light = cv2.subtract(light, _at_size(behind, luma.shape))
+            cover = _at_size(behind, u.shape)
+            inverse = cv2.max(inverse, cover)
+            tints = [cv2.subtract(tint, cover) for tint in tints]
         cv2.add(luma, light, dst=luma)
         cv2.min(luma, WHITE, dst=luma)  # no brighter than white, as when the particles were added in RGB
         for plane, tint in zip((u, v), tints):
@@ -127,8 +127,8 @@ class ParticleField:
             cv2.add(plane, tint, dst=plane)
 
 
-def _visible(behind: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Where particles show (255) or are hidden (0), from the coverage in front of them, at a plane's size."""
-    if behind.shape != shape[:2]:
-        behind = cv2.resize(behind, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
-    return cv2.bitwise_not(behind)
+def _at_size(coverage: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The coverage (0..255) at a plane's size."""
+    if coverage.shape != shape[:2]:
+        coverage = cv2.resize(coverage, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+    return coverage
