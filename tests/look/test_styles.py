@@ -42,6 +42,16 @@ def test_noir_has_no_chroma_and_full_contrast(image):
     assert out.min() <= 5 and out.max() >= 250
 
 
+def test_noir_keeps_a_soft_glow_soft():
+    """A dark layer with a faint glow (a night sky's moon haze): equalized, it is stretched, but not into a
+    white blob with a hard edge (full equalization jumped 20 levels between neighbouring pixels here)."""
+    y, x = np.mgrid[0:400, 0:400]
+    glow = 20 + 40 * np.exp(-((x - 200) ** 2 + (y - 200) ** 2) / (2 * 30.0**2))
+    out = paint(Style.noir, np.repeat(glow[:, :, None], 3, axis=2).round().astype(np.uint8))[:, :, 0].astype(int)
+    assert np.abs(np.diff(out, axis=1)).max() <= 4
+    assert out[200, 200] > out[0, 0] + 10  # the glow is still there
+
+
 def test_vintage_is_warm_sepia(image):
     out = paint(Style.vintage, image).reshape(-1, 3).astype(np.float32)
     r, g, b = out.mean(axis=0)

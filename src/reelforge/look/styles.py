@@ -86,14 +86,26 @@ def neon(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     return cv2.addWeighted(vivid, 0.7, glow, 0.3, 0)
 
 
+NOIR_EQUALIZE_LIMIT = 4.0
+
+
 def noir(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
-    """Black and white: grayscale, contrast x1.5, brightness x0.8, histogram equalization (visible pixels)."""
+    """Black and white: grayscale, contrast x1.5, brightness x0.8, histogram equalization (visible pixels).
+
+    The equalization is contrast-limited (each grey level's share of the histogram is clipped at
+    NOIR_EQUALIZE_LIMIT times the mean and the excess spread evenly, as CLAHE does per tile): a layer of few
+    greys (a night sky's glow, a rock face) is stretched at most a few times, not into blotches of black and white.
+    """
     gray = apply_curve(luma(image), contrast_brightness_curve(1.5, 0.8))
     visible = gray if alpha is None else gray[alpha > 127]
     if visible.size:
-        cdf = np.cumsum(np.bincount(visible.ravel(), minlength=256)).astype(np.float32)
-        cdf = (cdf - cdf[cdf > 0][0]) / max(cdf[-1] - cdf[cdf > 0][0], 1.0)
-        gray = apply_curve(gray, 255.0 * np.clip(cdf, 0, 1))
+        histogram = np.bincount(visible.ravel(), minlength=256).astype(np.float32)
+        limit = NOIR_EQUALIZE_LIMIT * histogram.sum() / 256
+        clipped = np.minimum(histogram, limit)
+        clipped += (histogram.sum() - clipped.sum()) / 256
+        cdf = np.cumsum(clipped)
+        cdf = (cdf - cdf[0]) / max(cdf[-1] - cdf[0], 1.0)
+        gray = apply_curve(gray, 255.0 * cdf)
     return cv2.cvtColor(gray, cv2.COLOR_GRAY2RGB)
 
 
