@@ -73,6 +73,33 @@ def test_anime_has_ink_edges_and_fewer_colours(image):
     assert _edges(out) > 0.05
 
 
+def test_anime_bands_a_glow_in_its_own_hue():
+    """A bluish glow (a moon's haze) bands into lighter and darker blues, not into teal rings."""
+    y, x = np.mgrid[0:300, 0:300]
+    level = 60 + 150 * np.exp(-((x - 150) ** 2 + (y - 150) ** 2) / (2 * 60.0**2))
+    glow = np.clip(level[:, :, None] * np.array([0.55, 0.65, 1.0]), 0, 255).astype(np.uint8)
+    hsv = cv2.cvtColor(paint(Style.anime, glow), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(int)
+    hue = cv2.cvtColor(glow, cv2.COLOR_RGB2HSV)[150, 150, 0]
+    coloured = hsv[(hsv[:, 1] > 40) & (hsv[:, 2] > 40)]
+    assert len(coloured) > 0.5 * len(hsv)
+    assert np.abs(coloured[:, 0] - hue).max() <= 12  # OpenCV hue units: within 24 degrees (teal is 46 away)
+
+
+def test_anime_inks_outlines_not_stars():
+    sky = np.full((300, 300, 3), 30, np.uint8)
+    sky[100:200, 100:200] = (200, 120, 60)  # a building
+    stars = [(30, 40), (250, 60), (60, 250), (270, 270)]
+    light = np.zeros((300, 300), np.float32)
+    for sy, sx in stars:
+        light[sy, sx] = 1.0
+    light = np.clip(light + cv2.GaussianBlur(light, (0, 0), 2.2) * 6.0, 0, 1)  # a point and its halo, as painted
+    sky = np.maximum(sky, (light[:, :, None] * 255).astype(np.uint8))
+    dark = paint(Style.anime, sky).max(axis=2) < 15
+    assert dark[95:105, 110:190].mean() > 0.05  # the building's outline is inked
+    for sy, sx in stars:
+        assert not dark[sy - 6 : sy + 7, sx - 6 : sx + 7].any()  # a star gets no ring of ink
+
+
 def test_watercolor_is_smoother_than_the_input(image):
     out = paint(Style.watercolor, image)
     assert _sharpness(out) < 0.5 * _sharpness(image)
