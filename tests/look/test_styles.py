@@ -100,6 +100,14 @@ def test_anime_inks_outlines_not_stars():
         assert not dark[sy - 6 : sy + 7, sx - 6 : sx + 7].any()  # a star gets no ring of ink
 
 
+def test_watercolor_pools_pigment_at_a_hard_edge_but_draws_no_ink():
+    """Snow on rock: a hard edge darkens a little where the wash stops, it does not turn black."""
+    snow_on_rock = np.empty((240, 240, 3), np.uint8)
+    snow_on_rock[:120], snow_on_rock[120:] = (235, 232, 228), (120, 95, 85)
+    out = paint(Style.watercolor, snow_on_rock).astype(int)
+    assert out.sum(axis=2).min() >= 0.6 * sum((120, 95, 85))
+
+
 def test_watercolor_is_smoother_than_the_input(image):
     out = paint(Style.watercolor, image)
     assert _sharpness(out) < 0.5 * _sharpness(image)
