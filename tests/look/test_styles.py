@@ -108,6 +108,15 @@ def test_watercolor_pools_pigment_at_a_hard_edge_but_draws_no_ink():
     assert out.sum(axis=2).min() >= 0.6 * sum((120, 95, 85))
 
 
+def test_watercolor_leaves_a_smooth_wash_without_rings():
+    """A sky's gradient stays a smooth wash: no dark contour lines traced along its small steps."""
+    y, x = np.mgrid[0:400, 0:300].astype(np.float32)
+    sky = np.stack([180 + 60 * y / 400 + 10 * np.sin(x / 40), 70 + 90 * y / 400, 90 + 20 * np.cos(y / 60)], axis=2)
+    out = paint(Style.watercolor, sky.astype(np.uint8)).astype(np.float32)
+    darker_than_around = cv2.GaussianBlur(out, (0, 0), 4) - out
+    assert np.percentile(darker_than_around, 99.9) < 4.0  # stylization's rings made 6 here
+
+
 def test_watercolor_is_smoother_than_the_input(image):
     out = paint(Style.watercolor, image)
     assert _sharpness(out) < 0.5 * _sharpness(image)

@@ -127,6 +127,7 @@ def noir(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
 
 
 WATERCOLOR_EDGE_DARKENING = 0.25
+WATERCOLOR_EDGE_GRADIENT = 60.0  # Sobel magnitude from which a pixel is all stylized edge
 
 
 def watercolor(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
@@ -134,15 +135,20 @@ def watercolor(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray
 
     The heavy filters run at half size (paint has no fine detail to lose) and are resized back. Stylization
     darkens strong edges, as pigment pools where a wash stops; on a hard edge (a snowline) it drew black ink
-    lines, so it may darken a pixel by WATERCOLOR_EDGE_DARKENING at most.
+    lines, so it may darken a pixel by WATERCOLOR_EDGE_DARKENING at most, and only on edges: in a smooth wash (a
+    sky) it traced every small step of the gradient into rings.
     """
     height, width = image.shape[:2]
     small = cv2.resize(image, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
     small = cv2.bilateralFilter(small, 9, 50, 50)
     small = cv2.edgePreservingFilter(small, flags=cv2.RECURS_FILTER, sigma_s=40, sigma_r=0.35)
     washed = cv2.fastNlMeansDenoisingColored(small, None, 7, 7, 5, 15)
-    small = cv2.max(cv2.stylization(washed, sigma_s=30, sigma_r=0.4),
-                    cv2.convertScaleAbs(washed, alpha=1.0 - WATERCOLOR_EDGE_DARKENING))
+    stylized = cv2.max(cv2.stylization(washed, sigma_s=30, sigma_r=0.4),
+                       cv2.convertScaleAbs(washed, alpha=1.0 - WATERCOLOR_EDGE_DARKENING))
+    gray = luma(washed).astype(np.float32)
+    strength = cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+    edge = cv2.GaussianBlur(np.clip(strength / WATERCOLOR_EDGE_GRADIENT, 0, 1), (0, 0), 1.5)[:, :, None]
+    small = (washed + (stylized.astype(np.float32) - washed) * edge + 0.5).astype(np.uint8)
     paper = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
     return apply_curve(paper, contrast_brightness_curve(0.9, 1.06))
 
