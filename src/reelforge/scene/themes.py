@@ -35,6 +35,17 @@ def _shaded_land(h: int, w: int, base: np.ndarray, palette: SkyPalette, haze: fl
     return mix(color, hex_color(palette.haze), haze)
 
 
+def _face_light(top: np.ndarray, below: np.ndarray, w: int, h: int) -> np.ndarray:
+    """How lit each pixel of a range is (-1 shadow .. 1 sun side): the ridge's own slopes just under the crest,
+    broad faces (the slope over a few percent of the width) further down, so light does not run down the
+    range in vertical streaks from every notch of the ridge."""
+    gradient = np.gradient(top).astype(np.float32)[None, :]
+    fine = np.tanh(cv2.GaussianBlur(gradient, (0, 0), sigmaX=w * 0.004) * 1.5)
+    broad = np.tanh(cv2.GaussianBlur(gradient, (0, 0), sigmaX=w * 0.03) * 4.0)
+    crest = np.exp(-np.maximum(below, 0) / (0.02 * h))
+    return fine * crest + broad * (1.0 - crest)
+
+
 def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest: float, height: float,
                  tint: str, haze: float, depth: float, snow: bool = False, roughness: float = 0.55) -> Layer:
     """A mountain range: a fractal ridge, sun-side slopes lit, snow on the peaks, faded into haze."""
@@ -44,16 +55,16 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
     base = mix(hex_color(tint), hex_color(palette.ground), 0.35)
     color = _shaded_land(h, w, base, palette, 0.0, rng, texture=0.2)
     below = np.arange(h, dtype=np.float32)[:, None] - top[None, :]
-    smooth_slope = cv2.GaussianBlur(np.gradient(top).astype(np.float32)[None, :], (0, 0), sigmaX=w * 0.004)
-    slope = np.tanh(smooth_slope * 1.5)
+    slope = _face_light(top, below, w, h)
     fade = np.exp(-np.maximum(below, 0) / (0.12 * h))
     color *= (1.0 + 0.22 * slope * fade)[:, :, None]
     if snow:
         snowline = (crest - height * 0.6) * h
         patches = fractal_noise(h, w, rng, scale=0.04, octaves=4)
         near_crest = np.clip(1.0 - below / (0.05 * h), 0, 1)
-        snow_mask = np.clip((snowline - np.arange(h, dtype=np.float32)[:, None]) / (0.01 * h)
-                            + (patches - 0.5) * 2.0, 0, 1) * near_crest
+        # a ragged snowline: snow reaches down gullies and gives way on ridges, over a few percent of the height
+        snow_mask = np.clip((snowline - np.arange(h, dtype=np.float32)[:, None]) / (0.03 * h)
+                            + (patches - 0.5) * 3.0, 0, 1) * near_crest
         snow_color = mix(np.array([0.93, 0.95, 1.0], np.float32), hex_color(palette.sun), 0.3)
         snow_color = snow_color[None, None, :] * (1.0 + 0.2 * slope * fade)[:, :, None]
         color = mix(color, snow_color, snow_mask * 0.92)
