@@ -103,17 +103,23 @@ def neon(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     return cv2.addWeighted(vivid, 0.7, glow, 0.3, 0)
 
 
-NOIR_EQUALIZE_LIMIT = 4.0
+NOIR_EQUALIZE_LIMIT = 3.0
 
 
 def noir(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     """Black and white: grayscale, contrast x1.5, brightness x0.8, histogram equalization (visible pixels).
 
+    Contrast is raised about the layer's own mean grey (as PIL's ImageEnhance.Contrast does), not mid-grey:
+    about mid-grey, a night layer (a mean grey near 30) was crushed to black before it could be equalized.
+
     The equalization is contrast-limited (each grey level's share of the histogram is clipped at
     NOIR_EQUALIZE_LIMIT times the mean and the excess spread evenly, as CLAHE does per tile): a layer of few
     greys (a night sky's glow, a rock face) is stretched at most a few times, not into blotches of black and white.
     """
-    gray = apply_curve(luma(image), contrast_brightness_curve(1.5, 0.8))
+    gray = luma(image)
+    visible = gray if alpha is None else gray[alpha > 127]
+    pivot = float(visible.mean()) if visible.size else 128.0
+    gray = apply_curve(gray, contrast_brightness_curve(1.5, 0.8, pivot))
     visible = gray if alpha is None else gray[alpha > 127]
     if visible.size:
         histogram = np.bincount(visible.ravel(), minlength=256).astype(np.float32)
