@@ -52,6 +52,16 @@ def test_noir_keeps_a_soft_glow_soft():
     assert out[200, 200] > out[0, 0] + 10  # the glow is still there
 
 
+def test_noir_keeps_a_night_scene_readable():
+    """A moonlit forest layer (dark blue, grey levels 10 to 45): its shapes stay visible in greys, not crushed black."""
+    rng = np.random.default_rng(0)
+    night = cv2.GaussianBlur(rng.uniform(10, 45, (200, 200)).astype(np.float32), (0, 0), 6)
+    night = cv2.normalize(night, None, 10, 45, cv2.NORM_MINMAX)
+    layer = np.stack([night * 0.5, night * 0.7, night * 1.6], axis=2).clip(0, 255).astype(np.uint8)
+    out = paint(Style.noir, layer)[:, :, 0]
+    assert np.percentile(out, 95) - np.percentile(out, 5) > 40
+
+
 def test_vintage_is_warm_sepia(image):
     out = paint(Style.vintage, image).reshape(-1, 3).astype(np.float32)
     r, g, b = out.mean(axis=0)
