@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from reelforge import VideoRequest, render
-from reelforge.pipeline import prepare
 from reelforge.encode import VideoEncoder
+from reelforge.pipeline import prepare
 from reelforge.presets import preset_for
 
 TEXT = "The city never sleeps. Neon signs flicker over wet streets."

@@ -425,7 +425,7 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
         plan.warm_renderer = plan.renderer()
         plan.warm_renderer.cache.prefetch(0)
     clock = time.perf_counter()
-    sound = build_soundtrack(request, narration, scenes, round(duration * preset.fps) / preset.fps, mood.emotion)
+    sound = build_soundtrack(request, narration, scenes, plan.frame_count / preset.fps, mood.emotion)
     timings["sound"] = time.perf_counter() - clock
     plan.audio, plan.audio_rate = sound.audio, sound.sample_rate
     return plan

@@ -56,9 +56,9 @@ def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
         smoothed = cv2.bilateralFilter(smoothed, 9, 60, 7)
     lab = cv2.cvtColor(smoothed, cv2.COLOR_RGB2LAB)
     step = 256 // ANIME_LEVELS
-    lightness = np.minimum((np.arange(256) // step) * step + step // 2, 255)
-    colour = np.clip(np.round((np.arange(256) - 128) / ANIME_COLOUR_STEP) * ANIME_COLOUR_STEP + 128, 0, 255)
-    lab = cv2.LUT(lab, np.stack([lightness, colour, colour], axis=1).astype(np.uint8).reshape(256, 1, 3))
+    lightness = (np.arange(256) // step) * step + step // 2
+    colour = np.round((np.arange(256) - 128) / ANIME_COLOUR_STEP) * ANIME_COLOUR_STEP + 128
+    lab = apply_curve(lab, np.stack([lightness, colour, colour], axis=1))
     poster = scale_saturation_value(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), 1.3, 1.05)
     edges = cv2.Canny(cv2.GaussianBlur(luma(image), (3, 3), 0), 40, 110)
     if alpha is not None:
