@@ -4,6 +4,7 @@ import pytest
 
 from reelforge.scene import THEMES, TIMES_OF_DAY, build_layers, flatten, image_layers
 from reelforge.scene.keywords import atmosphere_of, theme_of_text, time_of_day
+from reelforge.scene.themes import HORIZON
 from reelforge.errors import MediaError
 
 SIZE = (351, 624)
@@ -82,3 +83,26 @@ def test_mountain_faces_are_lit_broadly_not_in_vertical_streaks(time_of_day, see
         solid = np.flatnonzero(layer.alpha.min(axis=1) == 255)[0]
         columns = gray[solid + 20 : solid + 220].mean(axis=0)
         assert np.std(columns - cv2.GaussianBlur(columns[None, :], (0, 0), 12)[0]) < 0.7
+
+
+@pytest.mark.parametrize("seed", [2, 5])
+def test_a_wet_night_street_mirrors_the_lit_skyline(seed):
+    """Under a night skyline the street shows its lit windows: the brightness of the blocks just above the
+    street, column by column, comes back in the street just below them (the old street of noise streaks did
+    not follow the buildings at all)."""
+    width, height = 702, 1248
+    image = cv2.cvtColor(flatten(build_layers("city", "night", width, height, seed)), cv2.COLOR_RGB2GRAY)
+    street_top = int((HORIZON + 0.16) * height)
+    blocks = image[street_top - 60 : street_top - 4].astype(np.float32).mean(axis=0)
+    street = image[street_top + 4 : street_top + 60].astype(np.float32).mean(axis=0)
+    assert np.corrcoef(blocks, street)[0, 1] > 0.5
+    assert street.mean() > image[-40:].astype(np.float32).mean()  # brightest near the blocks it mirrors
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_day_street_is_lit_asphalt_not_the_night_one(seed):
+    """By day the street is grey asphalt in daylight, evenly lit: the night street's near-black colours
+    with bright streaks made half of it darker than 45 (of 255)."""
+    image = flatten(build_layers("city", "day", 702, 1248, seed=seed))
+    street = image[int((HORIZON + 0.16) * 1248) + 10 :].astype(np.float32).mean(axis=2)
+    assert np.percentile(street, 10) > 50

@@ -193,8 +193,9 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> lis
 
 
 def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, night: bool) -> list[Layer]:
-    """Two skylines (far and hazy, near with windows) over a lit street."""
+    """Two skylines (far and hazy, near with windows) over a wet street that mirrors them."""
     layers = []
+    skyline = np.broadcast_to(hex_color(palette.stops[-1][1]), (h, w, 3))  # the sky at the horizon, then the blocks
     for ground, tallest, min_w, max_w, tint, haze, depth in (
         (HORIZON + 0.02, 0.2, 0.03, 0.07, "#5a6680", 0.55, 0.45),
         (HORIZON + 0.16, 0.34, 0.07, 0.16, "#1d2433", 0.1, 0.8),
@@ -227,16 +228,42 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, night: b
             glow = cv2.GaussianBlur(window, (0, 0), 6) * 0.6
             color = np.clip(color + glow[:, :, None] * warm, 0, 1)
         layers.append(make_layer(color, mask, depth))
+        skyline = mix(skyline, color, mask)
 
     street_top = int((HORIZON + 0.16) * h)
-    street = vertical_gradient(h, w, [(0, "#0c0f16"), (1, "#1a1f2b")])
-    streaks = fractal_noise(h, w, rng, scale=0.3, octaves=4, stretch=0.15)
-    tone = hex_color("#ff9c5a") if night else hex_color(palette.haze)
-    street = mix(street, tone, (np.clip(streaks - 0.5, 0, 1) * 0.6)[:, :, None])
+    asphalt = (hex_color("#0c0f16"), hex_color("#1a1f2b")) if night else \
+        (hex_color(palette.haze) * 0.42, hex_color(palette.haze) * 0.3)
+    street = _wet_street(skyline, street_top, asphalt, rng, 0.8 if night else 0.3)
     mask = np.zeros((h, w), np.float32)
     mask[street_top:] = 1.0
     layers.append(make_layer(street, mask, 1.0))
     return layers
+
+
+def _wet_street(above: np.ndarray, top: int, asphalt: tuple[np.ndarray, np.ndarray], rng: np.random.Generator,
+                shine: float) -> np.ndarray:
+    """A wet street from row ``top`` down (float RGB; the rows above it are bare asphalt): ``asphalt`` (its far
+    and near colour) mirroring
+    ``above`` (the scene standing on it), the mirror image smeared downwards into streaks of light and broken
+    sideways by ripples, brightest in the puddles; ``shine`` is how much it reflects (0..1)."""
+    h, w = above.shape[:2]
+    depth = h - top
+    street = np.empty((h, w, 3), np.float32)
+    down = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+    street[:] = (asphalt[0] + (asphalt[1] - asphalt[0]) * down)[:, None, :]
+    # ripples: each row of the mirror image shifted sideways by a noise stretched into horizontal bands
+    shift = (fractal_noise(depth, w, rng, scale=0.4, octaves=4, stretch=8.0) - 0.5) * (0.04 * w)
+    map_x = (np.arange(w, dtype=np.float32)[None, :] + shift).astype(np.float32)
+    map_y = np.broadcast_to((top - 1 - np.arange(depth, dtype=np.float32))[:, None], (depth, w)).astype(np.float32)
+    mirror = cv2.remap(np.ascontiguousarray(above, np.float32), map_x, map_y, cv2.INTER_LINEAR,
+                       borderMode=cv2.BORDER_REPLICATE)
+    mirror = cv2.GaussianBlur(mirror, (0, 0), sigmaX=0.6, sigmaY=max(1.0, depth * 0.035))
+    puddles = np.clip((fractal_noise(depth, w, rng, scale=0.5, octaves=4, stretch=3.0) - 0.3) * 2.0, 0, 1)
+    fade = np.linspace(1.0, 0.55, depth, dtype=np.float32)[:, None]
+    wet = shine * (0.35 + 0.65 * puddles) * fade
+    street[top:] = mix(street[top:], mirror * 0.85, wet)
+    street[top : top + 2] = mix(street[top : top + 2], asphalt[1] * 2.2, 0.6)  # the kerb's lit edge
+    return street
 
 
 def space(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
