@@ -242,10 +242,10 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, night: b
 
 def _wet_street(above: np.ndarray, top: int, asphalt: tuple[np.ndarray, np.ndarray], rng: np.random.Generator,
                 shine: float) -> np.ndarray:
-    """A wet street from row ``top`` down (float RGB; the rows above it are bare asphalt): ``asphalt`` (its far
-    and near colour) mirroring
-    ``above`` (the scene standing on it), the mirror image smeared downwards into streaks of light and broken
-    sideways by ripples, brightest in the puddles; ``shine`` is how much it reflects (0..1)."""
+    """A wet street from row ``top`` down (float RGB; the rows above it are bare asphalt): ``asphalt`` (its
+    colour at the top and the bottom of the image) mirroring ``above`` (the scene standing on it), the mirror
+    image smeared downwards into streaks of light and broken sideways by ripples, brightest in the puddles;
+    ``shine`` is how much it reflects (0..1)."""
     h, w = above.shape[:2]
     depth = h - top
     street = np.empty((h, w, 3), np.float32)
