@@ -83,16 +83,20 @@ def test_anime_has_ink_edges_and_fewer_colours(image):
     assert _edges(out) > 0.05
 
 
-def test_anime_bands_a_glow_in_its_own_hue():
-    """A bluish glow (a moon's haze) bands into lighter and darker blues, not into teal rings."""
+def test_anime_keeps_a_glow_a_smooth_wash_in_its_own_hue():
+    """A bluish glow (a moon's haze) stays a smooth wash of blues: no rings of posterized bands, no teal."""
     y, x = np.mgrid[0:300, 0:300]
     level = 60 + 150 * np.exp(-((x - 150) ** 2 + (y - 150) ** 2) / (2 * 60.0**2))
     glow = np.clip(level[:, :, None] * np.array([0.55, 0.65, 1.0]), 0, 255).astype(np.uint8)
-    hsv = cv2.cvtColor(paint(Style.anime, glow), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(int)
+    out = paint(Style.anime, glow)
+    hsv = cv2.cvtColor(out, cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(int)
     hue = cv2.cvtColor(glow, cv2.COLOR_RGB2HSV)[150, 150, 0]
     coloured = hsv[(hsv[:, 1] > 40) & (hsv[:, 2] > 40)]
     assert len(coloured) > 0.5 * len(hsv)
     assert np.abs(coloured[:, 0] - hue).max() <= 12  # OpenCV hue units: within 24 degrees (teal is 46 away)
+    radius = cv2.cvtColor(out, cv2.COLOR_RGB2LAB)[150, 150:, 0].astype(int)
+    assert np.abs(np.diff(radius)).max() <= 4  # banded, it stepped by a sixth of the range
+    assert len(np.unique(radius)) > 40
 
 
 def test_anime_inks_outlines_not_stars():

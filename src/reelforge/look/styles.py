@@ -41,15 +41,18 @@ def cinematic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
 ANIME_LEVELS = 6  # lightness bands
 ANIME_COLOUR_STEP = 14  # Lab a/b step
 ANIME_MIN_INK = 24  # pixels of an ink line, at the least
+ANIME_WASH_SLOPE = (1.0, 2.5)  # lightness levels a pixel (at a 700-pixel width): under the first, a smooth wash
+ANIME_WIDTH = 700
 
 
 def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
-    """Cel look: bilateral-smoothed, posterized, vivid; Canny edges inked over it (90 % ink on an edge).
+    """Cel look: bilateral-smoothed, posterized where there is shape, vivid; Canny edges inked over it (90 % ink
+    on an edge).
 
-    Posterized in Lab: lightness in ANIME_LEVELS bands, the colour axes in coarser steps around grey, so a
-    gradient (a glow, a sky) bands into lighter and darker shades of one hue, never into other hues, as
-    separate R, G and B steps made it. Ink lines shorter than ANIME_MIN_INK pixels (stars, specks of texture)
-    are dropped: ink outlines shapes.
+    Posterized in Lab: lightness in ANIME_LEVELS bands, the colour axes in coarser steps around grey, so shading
+    bands into lighter and darker shades of one hue, never into other hues. Smooth washes (a sky's gradient, the
+    glow around a moon) stay smooth, as in painted anime skies: posterized, they banded into rings and grey blobs.
+    Ink lines shorter than ANIME_MIN_INK pixels (stars, specks of texture) are dropped: ink outlines shapes.
     """
     smoothed = image
     for _ in range(2):
@@ -58,7 +61,9 @@ def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     step = 256 // ANIME_LEVELS
     lightness = (np.arange(256) // step) * step + step // 2
     colour = np.round((np.arange(256) - 128) / ANIME_COLOUR_STEP) * ANIME_COLOUR_STEP + 128
-    lab = apply_curve(lab, np.stack([lightness, colour, colour], axis=1))
+    bands = apply_curve(lab, np.stack([lightness, colour, colour], axis=1))
+    cel = _cel_weight(lab[:, :, 0], image.shape[1])[:, :, None]
+    lab = (bands * cel + lab * (1.0 - cel) + 0.5).astype(np.uint8)
     poster = scale_saturation_value(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), 1.3, 1.05)
     edges = cv2.Canny(cv2.GaussianBlur(luma(image), (3, 3), 0), 40, 110)
     if alpha is not None:
@@ -69,6 +74,16 @@ def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     edges = long_lines[labels]
     ink = cv2.dilate(edges, np.ones((2, 2), np.uint8)).astype(np.float32)[:, :, None] / 255.0
     return (poster * (1.0 - 0.9 * ink)).astype(np.uint8)
+
+
+def _cel_weight(lightness: np.ndarray, width: int) -> np.ndarray:
+    """How much each pixel is banded, 0..1: 0 in a smooth wash (lightness changing by under ANIME_WASH_SLOPE[0]
+    levels a pixel, counted at ANIME_WIDTH pixels wide), 1 on shapes and texture (over ANIME_WASH_SLOPE[1])."""
+    soft = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 2.0)
+    slope = cv2.magnitude(cv2.Sobel(soft, cv2.CV_32F, 1, 0), cv2.Sobel(soft, cv2.CV_32F, 0, 1))
+    slope *= width / ANIME_WIDTH / 8.0  # a 3x3 Sobel is 8 times the slope
+    low, high = ANIME_WASH_SLOPE
+    return cv2.GaussianBlur(np.clip((slope - low) / (high - low), 0.0, 1.0), (0, 0), 3.0)
 
 
 def realistic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
