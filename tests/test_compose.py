@@ -1,11 +1,14 @@
-"""The layer compositor: culling hidden rows changes no pixel, a still camera reuses its frame, soft layers hold."""
+"""The layer compositor: culling hidden rows changes no pixel, a still camera reuses its frame, soft layers hold;
+the slide transition."""
 
 import cv2
 import numpy as np
 import pytest
 
 from reelforge.camera import View, camera_view, layer_view, view_matrix
-from reelforge.compose import LayerCompositor, prepare_layers
+from reelforge.compose import SHUTTER, LayerCompositor, prepare_layers, slide
+from reelforge.look.lighting import ease
+from reelforge.plan import TRANSITION_S
 from reelforge.request import CameraMovement
 from reelforge.scene import build_layers
 from reelforge.scene.layers import Layer
@@ -63,3 +66,23 @@ def test_a_soft_layer_warped_at_half_size_looks_the_same(city):
     full = LayerCompositor(FRAME).render(sharp, view).astype(np.float64)
     mse = ((half - full) ** 2).mean()
     assert 0 < mse and 10 * np.log10(255**2 / mse) > 45
+
+
+def test_slide_pushes_the_next_scene_in_from_the_right_with_motion_blur():
+    """Mid-push the new scene fills the right, the old the left; the seam is streaked along the push (no hard edge
+    jumping from frame to frame), while every row stays sharp across it (the blur is horizontal only)."""
+    height, width = 64, 200
+    old = np.zeros((height, width, 3), np.uint8)
+    new = np.full((height, width, 3), 200, np.uint8)
+    new[::8] = 0  # horizontal lines: a vertical blur would smear them
+    shutter = SHUTTER / (24 * TRANSITION_S)
+    sharp = slide(old, new, 0.5)
+    pushed = slide(old, new, 0.5, shutter)
+    assert sharp[4, : width // 2 - 2].max() == 0 and sharp[4, width // 2 + 2 :].min() == 200
+    row = pushed[4, :, 0].astype(int)
+    ramp = np.flatnonzero((row > 10) & (row < 190))
+    streak = (ease(0.5) - ease(0.5 - shutter)) * width
+    assert streak - 2 <= len(ramp) <= streak + 2  # the seam is a ramp as long as the push's travel in one exposure
+    assert ramp.min() < width // 2 < ramp.max()
+    assert pushed[8, width - 20 :].max() == 0  # a line of the new scene is still a line
+    assert np.array_equal(slide(old, new, 0.0, shutter), old) and np.array_equal(slide(old, new, 1.0, shutter), new)

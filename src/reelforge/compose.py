@@ -134,26 +134,31 @@ class LayerCompositor:
         return int(min(max(math.ceil(row), 0), self.height))
 
 
-def crossfade(a: np.ndarray, b: np.ndarray, progress: float) -> np.ndarray:
-    """Dissolve from a to b."""
+SHUTTER = 0.5  # the part of a frame's time it is exposed for: a film camera's 180-degree shutter
+
+
+def crossfade(a: np.ndarray, b: np.ndarray, progress: float, shutter: float = 0.0) -> np.ndarray:
+    """Dissolve from a to b (nothing moves: ``shutter`` is unused)."""
     return cv2.addWeighted(a, 1.0 - progress, b, progress, 0)
 
 
-def fade_black(a: np.ndarray, b: np.ndarray, progress: float) -> np.ndarray:
-    """Fade a out to black, then b in from black."""
+def fade_black(a: np.ndarray, b: np.ndarray, progress: float, shutter: float = 0.0) -> np.ndarray:
+    """Fade a out to black, then b in from black (nothing moves: ``shutter`` is unused)."""
     if progress < 0.5:
         return cv2.convertScaleAbs(a, alpha=1.0 - 2.0 * progress)
     return cv2.convertScaleAbs(b, alpha=2.0 * progress - 1.0)
 
 
-def slide(a: np.ndarray, b: np.ndarray, progress: float) -> np.ndarray:
-    """b pushes a out to the left (eased)."""
+def slide(a: np.ndarray, b: np.ndarray, progress: float, shutter: float = 0.0) -> np.ndarray:
+    """b pushes a out to the left (eased), motion-blurred along the push over the ``shutter`` (the part of the
+    progress one frame's exposure covers): without it the seam between the scenes jumped as a hard edge."""
     width = a.shape[1]
     shift = int(round(ease(progress) * width))
     out = np.empty_like(a)
     out[:, : width - shift] = a[:, shift:]
     out[:, width - shift :] = b[:, :shift]
-    return out
+    streak = int(round((ease(progress) - ease(progress - shutter)) * width))
+    return cv2.blur(out, (streak, 1)) if streak > 1 else out
 
 
 TRANSITIONS = {"crossfade": crossfade, "fade_black": fade_black, "slide": slide}

@@ -34,7 +34,7 @@ from reelforge.captions import CaptionRenderer, Page, paginate, write_subtitles
 from reelforge.character.emotion import DetectedEmotion, detect_emotion
 from reelforge.character.performance import Performance, perform
 from reelforge.character.stage import CharacterStage, PortraitStage
-from reelforge.compose import TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
+from reelforge.compose import SHUTTER, TRANSITIONS, LayerCompositor, PreparedLayer, prepare_layers
 from reelforge.edit import export_beside
 from reelforge.encode import VideoEncoder, write_poster
 from reelforge.flow import FlowSmoother
@@ -296,7 +296,8 @@ class FrameRenderer:
             outgoing = self._scene_frame(active[0], t, frame_index)
             boundary_start = self._span(active[-1])[0]
             transition = TRANSITIONS[self.scenes[active[-1]].transition]
-            rgb = transition(outgoing, rgb, (t - boundary_start) / TRANSITION_S)
+            rgb = transition(outgoing, rgb, (t - boundary_start) / TRANSITION_S,
+                             SHUTTER / (self.preset.fps * TRANSITION_S))
             if self.smoother is not None:
                 self.smoother.reset()
         if self.smoother is not None:
