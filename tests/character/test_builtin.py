@@ -88,3 +88,25 @@ def test_noir_character_is_grey_and_vintage_is_warm():
     vintage = drawn(CharacterType.robot, FaceControls(), style=Style.vintage).astype(int)
     robot = inside(vintage)
     assert (vintage[..., 0] >= vintage[..., 2])[robot].mean() > 0.95  # sepia: red over blue everywhere
+
+
+def test_anime_long_hair_falls_over_the_shoulders_and_leaves_the_neck_open():
+    """Behind the head the hair falls in locks over both shoulders; between them the neck and the sailor collar
+    show (a slab of hair behind the head used to hide both)."""
+    character = CharacterStage(CharacterType.anime, 0, SIZE, STYLES[Style.realistic], Emotion.neutral).character
+    hair, skin = np.array(character.colors["hair"], float), np.array(character.colors["skin"], float)
+    frame = drawn(CharacterType.anime, FaceControls()).astype(float)
+    x, y, unit = placement(SIZE, inset=False)
+
+    def at(u, v):  # the colour at head units (u, v), averaged over a few pixels
+        col, row = int(x + u * unit), int(y + v * unit)
+        return frame[row - 2 : row + 3, col - 2 : col + 3].reshape(-1, 3).mean(axis=0)
+
+    def near(a, b, factor):  # ``a`` is ``b`` in some shade: close to it scaled by about ``factor``
+        return np.abs(a - b * factor).max() < 60
+
+    for side in (-1, 1):
+        assert near(at(side * 1.15, 1.6), hair, 0.78), "no hair over the shoulder"
+        assert not near(at(side * 1.15, 2.6), hair, 0.78), "the hair does not end in locks"
+        assert at(side * 0.35, 1.9).min() > 200, "no white sailor collar beside the V of the neckline"
+    assert near(at(0.0, 1.15), skin, 0.72), "the neck is hidden"

@@ -70,12 +70,13 @@ def hybrid(render_cache):
 
 
 def regions(size):
-    """Boxes of the hybrid frame: background away from the character, its chest and its head."""
+    """Boxes of the hybrid frame: background away from the character, its neckline and chest (between the locks
+    of long hair, which sway with the head) and its head."""
     x, y, unit = placement(size, inset=True)
     height, width = size[1], size[0]
     background = np.ones((height, width), bool)
     background[int(y - 1.9 * unit) :, int(x - 2.2 * unit) : int(x + 2.2 * unit)] = False
-    chest = (slice(int(y + 1.7 * unit), int(y + 2.4 * unit)), slice(int(x - 0.9 * unit), int(x + 0.9 * unit)))
+    chest = (slice(int(y + 1.3 * unit), int(y + 2.4 * unit)), slice(int(x - 0.3 * unit), int(x + 0.3 * unit)))
     head = (slice(int(y - 1.2 * unit), int(y + 1.0 * unit)), slice(int(x - 1.0 * unit), int(x + 1.0 * unit)))
     return background, chest, head
 

@@ -22,6 +22,7 @@ from reelforge.character.paint import (
     draw_mouth,
     draw_torso,
     fill,
+    mirrored_path,
     oval,
     oval_path,
     polygon,
@@ -35,6 +36,8 @@ from reelforge.request import CharacterType
 SKINS: list[RGB] = [(244, 206, 178), (228, 178, 142), (200, 144, 104), (150, 100, 70), (102, 66, 46)]
 HAIRS: list[RGB] = [(36, 26, 22), (90, 56, 34), (176, 128, 74), (22, 22, 28), (142, 58, 36), (210, 190, 150)]
 IRISES: list[RGB] = [(92, 60, 34), (70, 120, 170), (80, 130, 80), (130, 100, 50), (60, 60, 70)]
+LOCK_TIPS = [(1.44, 2.12), (1.02, 2.3), (0.62, 2.05)]  # where long hair's locks end, right side, head units
+LOCK_DEPTH = 0.34  # how far up anime's notches between locks reach
 CLOTHES: list[RGB] = [(40, 70, 120), (150, 40, 50), (40, 110, 90), (60, 60, 66), (210, 150, 60), (110, 70, 140)]
 
 
@@ -74,7 +77,8 @@ class Character:
         canvas.restore()
 
     def torso(self, canvas: skia.Canvas, c: FaceControls) -> None:
-        draw_torso(canvas, c, 1.05, 1.75, self.colors["clothes"], self.colors.get("skin", (200, 160, 130)))
+        draw_torso(canvas, c, 1.05, 1.75, self.colors["clothes"], self.colors.get("skin", (200, 160, 130)),
+                   ink=self.ink, outline=0.025 * self.outline)
 
     def back(self, canvas: skia.Canvas, c: FaceControls) -> None:
         """Parts behind the head (ears, long hair)."""
@@ -152,11 +156,32 @@ class Humanoid(Character):
             fill(canvas, oval(side * 0.06, 0.34, 0.035, 0.02), shade(skin, 0.45), alpha=0.7)
 
     def back(self, canvas: skia.Canvas, c: FaceControls) -> None:
-        if self.variant == 1:  # long hair falls behind the shoulders
-            hair = self.colors["hair"]
-            path = polygon([(-1.25, -0.6), (-1.3, 0.8), (-1.1, 1.6), (0, 1.5), (1.1, 1.6), (1.3, 0.8), (1.25, -0.6),
-                            (0, -1.45)])
-            fill(canvas, path, shade(hair, 0.8))
+        if self.variant == 1:
+            self.long_hair(canvas, LOCK_DEPTH / 4)
+
+    def long_hair(self, canvas: skia.Canvas, depth: float) -> None:
+        """Long hair behind the head, falling over both shoulders in three locks a side, open around the neck;
+        ``depth``: how far the notches between the locks reach up (pointed anime locks, or a soft scalloped cut)."""
+        hair = self.colors["hair"]
+        right = [((0.78, -1.54), (1.32, -1.12), (1.33, -0.4)),  # around the skull
+                 ((1.34, 0.35), (1.4, 0.95), (1.52, 1.6))]  # falling past the shoulder
+        x, y = 1.52, 1.6
+        for index, (tip_x, tip_y) in enumerate(LOCK_TIPS):
+            right.append(((x + 0.04, y + 0.25), (tip_x + 0.06, tip_y - 0.12), (tip_x, tip_y)))
+            if index + 1 < len(LOCK_TIPS):  # up into the notch before the next lock
+                x, y = (tip_x + LOCK_TIPS[index + 1][0]) / 2, tip_y - depth
+                right.append(((tip_x - 0.08, tip_y - 0.5 * depth), (x + 0.04, y + 0.04), (x, y)))
+        right += [((0.6, 1.7), (0.5, 1.4), (0.38, 1.25)),  # up the inner lock to the neck
+                  ((0.37, 1.0), (0.36, 0.9), (0.34, 0.7))]
+        path = mirrored_path((0.0, -1.52), right)
+        cel(canvas, path, shade(hair, 0.78), rim=0.75, thickness=0.06, light=(0.0, -1.0), highlight=0.0)
+        self.outline_path(canvas, path, 0.02)
+        for side in (-1, 1):  # strands down each fall of hair
+            for (tip_x, tip_y), top_x in zip(LOCK_TIPS, (1.22, 1.02, 0.82)):
+                strand = skia.Path()
+                strand.moveTo(side * top_x, 0.2)
+                strand.quadTo(side * (top_x + 0.1), 1.1, side * tip_x, tip_y - 0.15)
+                stroke(canvas, strand, shade(hair, 0.55), 0.022, alpha=0.7)
 
     def front(self, canvas: skia.Canvas, c: FaceControls) -> None:
         hair = self.colors["hair"]
@@ -196,6 +221,8 @@ class Anime(Humanoid):
         look["iris"] = _pick(rng, [(60, 140, 230), (200, 60, 120), (70, 170, 110), (150, 80, 220), (230, 150, 40)])
         look["skin"] = _pick(rng, [(252, 226, 208), (246, 212, 186), (232, 190, 156)])
         look["lip"] = (214, 110, 120)
+        look["collar"] = (244, 244, 250)
+        look["ribbon"] = _pick(rng, [(214, 48, 64), (40, 60, 140), (230, 120, 40)])
         return look
 
     def nose(self, canvas: skia.Canvas, c: FaceControls) -> None:
@@ -204,23 +231,69 @@ class Anime(Humanoid):
         tip.lineTo(0.05, 0.4)
         stroke(canvas, tip, shade(self.colors["skin"], 0.6), 0.02)
 
+    def torso(self, canvas: skia.Canvas, c: FaceControls) -> None:
+        """A school-uniform top: the shirt, a sailor collar over the shoulders and a ribbon tied at its V."""
+        super().torso(canvas, c)
+        y = 1.33 - 0.035 * c.breath  # the shoulder line of draw_torso
+        collar = skia.Path()
+        collar.moveTo(-0.38, y - 0.06)
+        collar.cubicTo(-0.8, y - 0.02, -1.2, y + 0.08, -1.42, y + 0.42)
+        collar.quadTo(-0.7, y + 0.75, 0.0, y + 1.2)
+        collar.quadTo(0.7, y + 0.75, 1.42, y + 0.42)
+        collar.cubicTo(1.2, y + 0.08, 0.8, y - 0.02, 0.38, y - 0.06)
+        collar.quadTo(0.2, y + 0.45, 0.0, y + 0.78)
+        collar.quadTo(-0.2, y + 0.45, -0.38, y - 0.06)
+        collar.close()
+        cel(canvas, collar, self.colors["collar"], rim=0.8, thickness=0.05, light=(0.0, -1.0), highlight=0.0)
+        self.outline_path(canvas, collar, 0.02)
+        for side in (-1, 1):  # the collar's stripe, along its outer edge
+            stripe = skia.Path()
+            stripe.moveTo(side * 1.22, y + 0.43)
+            stripe.quadTo(side * 0.62, y + 0.72, side * 0.06, y + 1.08)
+            stroke(canvas, stripe, self.colors["clothes"], 0.045)
+        ribbon = self.colors["ribbon"]
+        for side in (-1, 1):  # two loops and two tails
+            cel(canvas, polygon([(0.0, y + 0.86), (side * 0.34, y + 0.7), (side * 0.38, y + 1.02)]), ribbon,
+                rim=0.7, thickness=0.03, highlight=0.0)
+            cel(canvas, polygon([(0.0, y + 0.9), (side * 0.12, y + 1.45), (side * 0.26, y + 1.38)]), ribbon,
+                rim=0.7, thickness=0.03, highlight=0.0)
+        cel(canvas, oval(0.0, y + 0.88, 0.08, 0.07), shade(ribbon, 0.85), rim=0.8, thickness=0.02, highlight=0.0)
+
     def back(self, canvas: skia.Canvas, c: FaceControls) -> None:
-        hair = self.colors["hair"]
-        fill(canvas, polygon([(-1.3, -0.7), (-1.35, 1.2), (-0.9, 1.7), (0.9, 1.7), (1.35, 1.2), (1.3, -0.7),
-                              (0, -1.5)]), shade(hair, 0.7))
+        self.long_hair(canvas, LOCK_DEPTH)
 
     def front(self, canvas: skia.Canvas, c: FaceControls) -> None:
+        """Bangs of curved, pointed locks over the brows, a lock down each cheek, a shine ring on the crown, and
+        the bangs' shadow on the forehead."""
         hair = self.colors["hair"]
-        points = [(-1.12, 0.3), (-1.15, -0.9), (-0.6, -1.42), (0.2, -1.45), (0.9, -1.2), (1.15, -0.5), (1.12, 0.3),
-                  (0.95, -0.25), (0.75, -0.2), (0.62, -0.5), (0.4, -0.25), (0.22, -0.55), (0.0, -0.2),
-                  (-0.2, -0.58), (-0.42, -0.22), (-0.62, -0.5), (-0.8, -0.15), (-0.95, -0.3)]
-        bangs = polygon(points, smooth=False)
+        bangs = skia.Path()
+        bangs.moveTo(-1.14, 0.25)
+        bangs.cubicTo(-1.22, -0.7, -0.75, -1.48, 0.05, -1.47)
+        bangs.cubicTo(0.8, -1.46, 1.22, -0.85, 1.14, 0.25)
+        bangs.quadTo(1.12, 0.7, 0.98, 1.04)  # the right cheek lock's tip
+        bangs.quadTo(0.94, 0.45, 0.84, -0.08)
+        edge = [(0.7, -0.5), (0.52, -0.06), (0.3, -0.56), (0.1, 0.0), (-0.12, -0.56), (-0.34, -0.08),
+                (-0.54, -0.52), (-0.72, -0.1), (-0.84, -0.45), (-0.86, -0.08)]
+        x0, y0 = 0.84, -0.08
+        for x1, y1 in edge:  # each lock curves a little to the left, as if combed
+            bangs.quadTo((x0 + x1) / 2 + 0.07, (y0 + y1) / 2, x1, y1)
+            x0, y0 = x1, y1
+        bangs.quadTo(-0.94, 0.45, -0.98, 1.04)  # the left cheek lock's tip
+        bangs.quadTo(-1.12, 0.7, -1.14, 0.25)
+        bangs.close()
+        canvas.save()
+        canvas.clipPath(face_shape(jaw=self.jaw, chin=self.chin), doAntiAlias=True)
+        canvas.translate(0.05, 0.09)
+        fill(canvas, bangs, shade(self.colors["skin"], 0.78), alpha=0.55)
+        canvas.restore()
         cel(canvas, bangs, hair, rim=0.75, thickness=0.05, highlight=0.3)
         self.outline_path(canvas, bangs, 0.02)
-        shine = skia.Path()
-        shine.moveTo(-0.55, -1.05)
-        shine.quadTo(0.0, -1.22, 0.55, -1.05)
-        stroke(canvas, shine, (255, 255, 255), 0.06, alpha=0.35)
+        for start, end in ((-0.78, -0.42), (-0.3, 0.12), (0.24, 0.58)):  # the shine ring, broken by locks
+            shine = skia.Path()
+            shine.moveTo(start, -1.02 - 0.12 * (1 - start**2))
+            shine.quadTo((start + end) / 2, -1.1 - 0.14 * (1 - ((start + end) / 2) ** 2),
+                         end, -1.02 - 0.12 * (1 - end**2))
+            stroke(canvas, shine, (255, 255, 255), 0.07, alpha=0.45)
 
 
 class Cartoon(Humanoid):
@@ -436,7 +509,8 @@ class Robot(Character):
                 "skin": (90, 96, 108), "variant": int(rng.integers(2))}
 
     def torso(self, canvas: skia.Canvas, c: FaceControls) -> None:
-        draw_torso(canvas, c, 1.05, 1.65, self.colors["clothes"], self.colors["skin"], neck=0.26)
+        draw_torso(canvas, c, 1.05, 1.65, self.colors["clothes"], self.colors["skin"], neck=0.26, ink=self.ink,
+                   outline=0.025 * self.outline)
         led = self.colors["led"]
         for k in range(3):
             y = 1.75 + 0.17 * k - 0.035 * c.breath

@@ -107,6 +107,22 @@ def polygon(points: Sequence[tuple[float, float]], smooth: bool = True) -> skia.
     return path
 
 
+def mirrored_path(top: tuple[float, float],
+                  right: Sequence[tuple[tuple[float, float], tuple[float, float], tuple[float, float]]]) -> skia.Path:
+    """A closed path symmetric about x = 0: from ``top`` down the right side through cubic segments (control,
+    control, end), straight across to the mirror of the last end, and back up the mirrored left side."""
+    path = skia.Path()
+    path.moveTo(*top)
+    for c1, c2, end in right:
+        path.cubicTo(*c1, *c2, *end)
+    ends = [top] + [segment[2] for segment in right]
+    path.lineTo(-ends[-1][0], ends[-1][1])
+    for (c1, c2, _), end in zip(reversed(right), reversed(ends[:-1])):
+        path.cubicTo(-c2[0], c2[1], -c1[0], c1[1], -end[0], end[1])
+    path.close()
+    return path
+
+
 def almond(cx: float, cy: float, rx: float, ry: float, top: float = 1.3, bottom: float = 1.1) -> skia.Path:
     """An eye-shaped outline: two curves between the corners."""
     path = skia.Path()
@@ -263,8 +279,12 @@ def draw_inner_mouth(canvas: skia.Canvas, upper: Sequence[Sequence[float]], lowe
 
 
 def draw_torso(canvas: skia.Canvas, c: FaceControls, top: float, shoulder: float, shirt: RGB, skin: RGB,
-               neck: float = 0.34, collar: RGB | None = None) -> None:
-    """Neck, shoulders and chest from ``top`` (head units) to far below the frame; breathing lifts and widens."""
+               neck: float = 0.34, collar: RGB | None = None, ink: RGB | None = None, outline: float = 0.025) -> None:
+    """Neck, shoulders and chest from ``top`` (head units) to far below the frame; breathing lifts and widens.
+
+    The arms are in shade beyond a sleeve seam from each armpit down, the neckline has a band (``collar``, else
+    a darker shirt colour), and with ``ink`` the body is outlined ``outline`` wide, as the heads are.
+    """
     rise = -0.035 * c.breath
     widen = 1.0 + 0.012 * c.breath
     fill(canvas, skia.Path().addRect(skia.Rect.MakeLTRB(-neck, top - 0.6, neck, top + 0.5)), shade(skin, 0.72))
@@ -280,8 +300,22 @@ def draw_torso(canvas: skia.Canvas, c: FaceControls, top: float, shoulder: float
     body.quadTo(0, y + 0.32, -neck * 1.1, y - 0.05)
     body.close()
     cel(canvas, body, shirt, rim=0.7, thickness=0.12, light=(0.0, -1.0), highlight=0.0)
-    if collar is not None:
-        v = skia.Path()
-        v.moveTo(-neck * 1.1, y - 0.05)
-        v.quadTo(0, y + 0.32, neck * 1.1, y - 0.05)
-        stroke(canvas, v, collar, 0.06)
+    canvas.save()
+    canvas.clipPath(body, doAntiAlias=True)
+    for side in (-1, 1):
+        seam = skia.Path()
+        seam.moveTo(side * s * 0.8, y + 0.12)
+        seam.cubicTo(side * s * 0.66, y + 0.55, side * s * 0.68, y + 1.2, side * s * 0.74, y + 4.0)
+        arm = skia.Path(seam)
+        arm.lineTo(side * s * 1.2, y + 4.0)
+        arm.lineTo(side * s * 1.2, y + 0.12)
+        arm.close()
+        fill(canvas, arm, shade(shirt, 0.82))
+        stroke(canvas, seam, shade(shirt, 0.6), 0.03)
+    canvas.restore()
+    neckline = skia.Path()
+    neckline.moveTo(-neck * 1.1, y - 0.05)
+    neckline.quadTo(0, y + 0.32, neck * 1.1, y - 0.05)
+    stroke(canvas, neckline, collar if collar is not None else shade(shirt, 0.72), 0.07)
+    if ink is not None and outline > 0:
+        stroke(canvas, body, ink, outline, alpha=0.85)
