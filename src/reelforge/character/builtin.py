@@ -36,9 +36,9 @@ from reelforge.request import CharacterType
 SKINS: list[RGB] = [(244, 206, 178), (228, 178, 142), (200, 144, 104), (150, 100, 70), (102, 66, 46)]
 HAIRS: list[RGB] = [(36, 26, 22), (90, 56, 34), (176, 128, 74), (22, 22, 28), (142, 58, 36), (210, 190, 150)]
 IRISES: list[RGB] = [(92, 60, 34), (70, 120, 170), (80, 130, 80), (130, 100, 50), (60, 60, 70)]
+CLOTHES: list[RGB] = [(40, 70, 120), (150, 40, 50), (40, 110, 90), (60, 60, 66), (210, 150, 60), (110, 70, 140)]
 LOCK_TIPS = [(1.44, 2.12), (1.02, 2.3), (0.62, 2.05)]  # where long hair's locks end, right side, head units
 LOCK_DEPTH = 0.34  # how far up anime's notches between locks reach
-CLOTHES: list[RGB] = [(40, 70, 120), (150, 40, 50), (40, 110, 90), (60, 60, 66), (210, 150, 60), (110, 70, 140)]
 
 
 def _pick(rng: np.random.Generator, items: list):
