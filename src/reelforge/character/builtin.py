@@ -28,6 +28,7 @@ from reelforge.character.paint import (
     polygon,
     radial,
     shade,
+    shoulder_line,
     stroke,
 )
 from reelforge.character.rig import FaceControls
@@ -37,6 +38,7 @@ SKINS: list[RGB] = [(244, 206, 178), (228, 178, 142), (200, 144, 104), (150, 100
 HAIRS: list[RGB] = [(36, 26, 22), (90, 56, 34), (176, 128, 74), (22, 22, 28), (142, 58, 36), (210, 190, 150)]
 IRISES: list[RGB] = [(92, 60, 34), (70, 120, 170), (80, 130, 80), (130, 100, 50), (60, 60, 70)]
 CLOTHES: list[RGB] = [(40, 70, 120), (150, 40, 50), (40, 110, 90), (60, 60, 66), (210, 150, 60), (110, 70, 140)]
+TORSO_TOP = 1.05  # where the neck meets the torso, head units
 LOCK_TIPS = [(1.44, 2.12), (1.02, 2.3), (0.62, 2.05)]  # where long hair's locks end, right side, head units
 LOCK_DEPTH = 0.34  # how far up anime's notches between locks reach
 
@@ -77,7 +79,7 @@ class Character:
         canvas.restore()
 
     def torso(self, canvas: skia.Canvas, c: FaceControls) -> None:
-        draw_torso(canvas, c, 1.05, 1.75, self.colors["clothes"], self.colors.get("skin", (200, 160, 130)),
+        draw_torso(canvas, c, TORSO_TOP, 1.75, self.colors["clothes"], self.colors.get("skin", (200, 160, 130)),
                    ink=self.ink, outline=0.025 * self.outline)
 
     def back(self, canvas: skia.Canvas, c: FaceControls) -> None:
@@ -234,7 +236,7 @@ class Anime(Humanoid):
     def torso(self, canvas: skia.Canvas, c: FaceControls) -> None:
         """A school-uniform top: the shirt, a sailor collar over the shoulders and a ribbon tied at its V."""
         super().torso(canvas, c)
-        y = 1.33 - 0.035 * c.breath  # the shoulder line of draw_torso
+        y = shoulder_line(TORSO_TOP, c)
         collar = skia.Path()
         collar.moveTo(-0.38, y - 0.06)
         collar.cubicTo(-0.8, y - 0.02, -1.2, y + 0.08, -1.42, y + 0.42)
@@ -509,7 +511,7 @@ class Robot(Character):
                 "skin": (90, 96, 108), "variant": int(rng.integers(2))}
 
     def torso(self, canvas: skia.Canvas, c: FaceControls) -> None:
-        draw_torso(canvas, c, 1.05, 1.65, self.colors["clothes"], self.colors["skin"], neck=0.26, ink=self.ink,
+        draw_torso(canvas, c, TORSO_TOP, 1.65, self.colors["clothes"], self.colors["skin"], neck=0.26, ink=self.ink,
                    outline=0.025 * self.outline)
         led = self.colors["led"]
         for k in range(3):

@@ -278,6 +278,11 @@ def draw_inner_mouth(canvas: skia.Canvas, upper: Sequence[Sequence[float]], lowe
     canvas.restore()
 
 
+def shoulder_line(top: float, c: FaceControls) -> float:
+    """Where ``draw_torso`` puts the shoulders (head units) for a torso from ``top``: breathing lifts them."""
+    return top + 0.28 - 0.035 * c.breath
+
+
 def draw_torso(canvas: skia.Canvas, c: FaceControls, top: float, shoulder: float, shirt: RGB, skin: RGB,
                neck: float = 0.34, collar: RGB | None = None, ink: RGB | None = None, outline: float = 0.025) -> None:
     """Neck, shoulders and chest from ``top`` (head units) to far below the frame; breathing lifts and widens.
@@ -285,11 +290,10 @@ def draw_torso(canvas: skia.Canvas, c: FaceControls, top: float, shoulder: float
     The arms are in shade beyond a sleeve seam from each armpit down, the neckline has a band (``collar``, else
     a darker shirt colour), and with ``ink`` the body is outlined ``outline`` wide, as the heads are.
     """
-    rise = -0.035 * c.breath
     widen = 1.0 + 0.012 * c.breath
     fill(canvas, skia.Path().addRect(skia.Rect.MakeLTRB(-neck, top - 0.6, neck, top + 0.5)), shade(skin, 0.72))
     s = shoulder * widen
-    y = top + 0.28 + rise
+    y = shoulder_line(top, c)
     body = skia.Path()
     body.moveTo(-neck * 1.1, y - 0.05)
     body.cubicTo(-s * 0.55, y - 0.02, -s * 0.95, y + 0.08, -s, y + 0.55)

@@ -80,10 +80,15 @@ def _cel_weight(lightness: np.ndarray, width: int) -> np.ndarray:
     """How much each pixel is banded, 0..1: 0 in a smooth wash (lightness changing by under ANIME_WASH_SLOPE[0]
     levels a pixel, counted at ANIME_WIDTH pixels wide), 1 on shapes and texture (over ANIME_WASH_SLOPE[1])."""
     soft = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 2.0)
-    slope = cv2.magnitude(cv2.Sobel(soft, cv2.CV_32F, 1, 0), cv2.Sobel(soft, cv2.CV_32F, 0, 1))
+    slope = _sobel_magnitude(soft)
     slope *= width / ANIME_WIDTH / 8.0  # a 3x3 Sobel is 8 times the slope
     low, high = ANIME_WASH_SLOPE
     return cv2.GaussianBlur(np.clip((slope - low) / (high - low), 0.0, 1.0), (0, 0), 3.0)
+
+
+def _sobel_magnitude(gray: np.ndarray) -> np.ndarray:
+    """The 3x3 Sobel gradient's magnitude of a float32 grey image (8 times the slope in levels a pixel)."""
+    return cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
 
 
 def realistic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
@@ -167,7 +172,7 @@ def watercolor(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray
     stylized = cv2.max(cv2.stylization(washed, sigma_s=30, sigma_r=0.4),
                        cv2.convertScaleAbs(washed, alpha=1.0 - WATERCOLOR_EDGE_DARKENING))
     gray = luma(washed).astype(np.float32)
-    strength = cv2.magnitude(cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1))
+    strength = _sobel_magnitude(gray)
     edge = cv2.GaussianBlur(np.clip(strength / WATERCOLOR_EDGE_GRADIENT, 0, 1), (0, 0), 1.5)[:, :, None]
     small = (washed + (stylized.astype(np.float32) - washed) * edge + 0.5).astype(np.uint8)
     paper = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
