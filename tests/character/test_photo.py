@@ -8,7 +8,7 @@ from skimage import data
 from conftest import decode_frames
 from reelforge.character.landmarks import face_landmarks
 from reelforge.character.photo import PortraitCharacter
-from reelforge.character.rig import LANDMARKS, FaceControls
+from reelforge.character.rig import LANDMARKS, REGIONS, FaceControls
 from reelforge.character.stage import styled_palette
 from reelforge.errors import RequestError
 from reelforge.look.styles import STYLES
@@ -81,6 +81,48 @@ def test_jaw_opens_a_dark_mouth_below_the_lips_and_leaves_the_forehead(portrait)
     box = (slice(int(mouth_y - 0.2 * portrait.eyes), int(lips[2, 1])), slice(int(lips[0, 0]), int(lips[1, 0])))
     dark = lambda frame: (luma(frame[box]) < 60).sum()  # noqa: E731
     assert dark(ah) - dark(rest) > 0.04 * portrait.eyes ** 2  # the opened mouth is dark inside
+
+
+def mouth_column(portrait, frame, controls, index):
+    """Luma (and RGB) down the frame column through one lower-lip point, from 0.35 eyes above it to 0.1 below."""
+    x, y = portrait.frame_points(controls)[REGIONS["lower_lip_inner"][index]]
+    rows = slice(int(round(y - 0.35 * portrait.eyes)), int(round(y + 0.1 * portrait.eyes)))
+    column = frame[rows, int(round(x))].astype(float)
+    return column @ np.array([0.299, 0.587, 0.114]), column, int(round(y)) - rows.start
+
+
+def test_open_mouth_fades_into_the_lips_and_is_graded_inside(portrait):
+    controls = FaceControls(jaw_open=1.0)
+    frame = pose(portrait, controls)
+    steps, spans = [], []
+    for index in range(3, 8):  # the middle of the lower lip
+        luma, _, lip = mouth_column(portrait, frame, controls, index)
+        near = luma[lip - int(0.08 * portrait.eyes) : lip + int(0.08 * portrait.eyes)]
+        steps.append(np.abs(np.diff(near)).max())
+        inside = luma[: lip - 1]
+        spans.append(inside[-int(0.08 * portrait.eyes):].max() - inside.min())
+    # no hard cut where the painted mouth meets the lower lip (the flat band jumped about 65 in luma in one pixel)
+    assert np.median(steps) < 48
+    # darkest deep under the upper teeth, lighter towards the lower lip and tongue (the flat band spanned about 11)
+    assert np.median(spans) > 35
+
+
+def test_inner_mouth_takes_the_photos_colour_cast(tmp_path):
+    """The inside of the mouth is the lips' own colour darkened, so it follows the photo's white balance."""
+    style = STYLES[Style.realistic]
+    controls = FaceControls(jaw_open=1.0)
+    blue_over_red = []
+    for name, cast in (("neutral", (1.0, 1.0, 1.0)), ("cool", (0.8, 0.95, 1.25))):
+        path = tmp_path / f"{name}.png"
+        photo = np.clip(data.astronaut() * np.array(cast), 0, 255).astype(np.uint8)
+        cv2.imwrite(str(path), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))
+        portrait = PortraitCharacter(path, SIZE, style, Emotion.neutral, styled_palette(style, Emotion.neutral))
+        luma, rgb, lip = mouth_column(portrait, pose(portrait, controls), controls, 5)
+        inside = rgb[: lip - 1][luma[: lip - 1] < 90]  # the opened mouth, not the teeth above it
+        assert len(inside) > 0.1 * portrait.eyes
+        red, _, blue = inside.mean(0)
+        blue_over_red.append(blue / red)
+    assert blue_over_red[1] > 1.3 * blue_over_red[0]  # a fixed cavity colour would not change at all
 
 
 def test_blink_covers_the_eyes_and_brows_lift(portrait):

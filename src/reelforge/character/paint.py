@@ -256,28 +256,6 @@ def draw_mouth(canvas: skia.Canvas, c: FaceControls, cx: float, cy: float, half_
     stroke(canvas, seam, ink, 0.012 + 0.01 * (1 - min(down * 8, 1)), alpha=0.8)
 
 
-def draw_inner_mouth(canvas: skia.Canvas, upper: Sequence[Sequence[float]], lower: Sequence[Sequence[float]],
-                     teeth_depth: float, cavity: RGB, teeth: RGB) -> None:
-    """The inside of an opened mouth between two lip contours (pixels, corner to corner): dark, with the
-    edge of the upper teeth under the upper lip and a tongue at the bottom."""
-    opening = skia.Path()
-    opening.addPoly([skia.Point(float(x), float(y)) for x, y in list(upper) + list(lower)[::-1]], True)
-    canvas.save()
-    fill(canvas, opening, shade(cavity, 0.8), alpha=0.6, blur=teeth_depth * 0.15 + 0.8)
-    canvas.clipPath(opening, doAntiAlias=True)
-    fill(canvas, opening, cavity, shader=linear(0, float(min(y for _, y in upper)), 0,
-                                               float(max(y for _, y in lower)), [shade(cavity, 0.45), cavity]))
-    if teeth_depth > 0:
-        band = skia.Path()
-        band.addPoly([skia.Point(float(x), float(y)) for x, y in upper]
-                     + [skia.Point(float(x), float(y) + teeth_depth) for x, y in list(upper)[::-1]], True)
-        fill(canvas, band, teeth, alpha=0.9)
-    middle = lower[len(lower) // 2]
-    width = abs(float(upper[-1][0]) - float(upper[0][0])) * 0.3
-    fill(canvas, oval(float(middle[0]), float(middle[1]), width, teeth_depth * 1.2), shade(cavity, 2.2), alpha=0.8)
-    canvas.restore()
-
-
 def shoulder_line(top: float, c: FaceControls) -> float:
     """Where ``draw_torso`` puts the shoulders (head units) for a torso from ``top``: breathing lifts them."""
     return top + 0.28 - 0.035 * c.breath

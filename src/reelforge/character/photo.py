@@ -4,7 +4,8 @@ Once per render: the photo is styled, framed (face in the upper middle), its lan
 mesh of the landmarks plus a ring of fixed anchors is rasterised into per-pixel barycentric weights over the
 face box (at half resolution). Per frame: the controls move the landmarks (jaw and lower lip down, corners
 out or in, lids down, brows up, irises across), the mesh turns those moves into a dense displacement field,
-one cv2.remap warps the face box, a dark inner mouth with a hint of teeth is painted into the opened lips,
+one cv2.remap warps the face box (the photo's own mouth riding with the upper lip), the opened gap is painted in
+the lips' own colour darkened, feathered into the lips (upper teeth too where the photo's lips are closed),
 and one cv2.warpAffine moves head and upper body together (turn, nod, tilt, breathing).
 """
 
@@ -15,13 +16,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import skia
 from scipy.spatial import Delaunay
 
 from reelforge.camera import REST_SIZE, View
 from reelforge.character.eyelid import PhotoEyelid
 from reelforge.character.landmarks import FIELD, face_landmarks
-from reelforge.character.paint import ColorMap, draw_inner_mouth
+from reelforge.character.paint import ColorMap
 from reelforge.character.rig import LANDMARKS, REGIONS, FaceControls
 from reelforge.errors import RequestError
 from reelforge.look.mood import grade_mood
@@ -32,6 +32,8 @@ FACE_HEIGHT = 0.3  # forehead-to-chin as a fraction of the frame height
 FACE_Y = 0.4  # where the face centre sits, as a fraction of the frame height
 OVERSCAN = 1.06  # slight zoom so head motion never shows past the photo's edge
 GRID = 4  # the displacement field is computed every GRID pixels and upsampled
+MOUTH_FEATHER = 0.012  # the painted mouth's soft edge (Gaussian sigma), as a fraction of the eye distance
+TOOTH = 0.3  # radians of the dental arch a painted tooth spans
 
 
 def load_portrait(path: Path) -> np.ndarray:
@@ -104,7 +106,8 @@ class PortraitCharacter:
             self.right = -self.right
         self._measure_face()
         self.neck = p[LANDMARKS["chin"]] - self.up * 0.5 * self.eyes
-        self.cavity, self.teeth = color_map([(84, 30, 36), (232, 226, 214)])
+        self.teeth = np.float32(color_map([(232, 226, 214)])[0])
+        self.flesh = self._flesh_colour()
         lo, hi = p.min(0), p.max(0)
         margin = (hi - lo) * np.array([0.15, 0.2])
         width, height = frame_size
@@ -126,8 +129,26 @@ class PortraitCharacter:
         self.lower_face = np.clip(below / (0.25 * chin_below), 0.0, 1.0) * lateral
         self.lips = sorted(set(sum((REGIONS[k] for k in REGIONS if "lip" in k), [])))
         self.lip_side = np.clip(across[self.lips] / max(self.mouth_half, 1e-6), -1.2, 1.2)
+        self.lip_opening = np.zeros(len(p), np.float32)  # how far each lip point parts: all in the middle, an
+        # oval tapering to the corners (never less than the skin below it moves)
+        self.lip_opening[self.lips] = np.maximum(1.0 - np.abs(self.lip_side) ** 3, self.lower_face[self.lips])
+        rest_gap = float(np.max((p[REGIONS["lower_lip_inner"]] - p[REGIONS["upper_lip_inner"]]) @ down))
+        self.paint_teeth = rest_gap < 0.05 * self.eyes  # lips closed in the photo: no teeth of its own to show
         self.lid_gap = {side: (p[REGIONS[f"{side}_lid_lower"]] - p[REGIONS[f"{side}_lid_upper"]]) @ down
                         for side in ("left", "right")}
+
+    def _flesh_colour(self) -> np.ndarray:
+        """The lips' median colour in the styled photo, saturated: what the inside of the mouth is painted in."""
+        p = self.points
+        rings = [np.vstack([p[REGIONS[f"{lip}_outer"]], p[REGIONS[f"{lip}_inner"]][::-1]])
+                 for lip in ("upper_lip", "lower_lip")]
+        lo = np.maximum(np.floor(p[self.lips].min(0)).astype(int), 0)
+        hi = np.ceil(p[self.lips].max(0)).astype(int) + 1
+        area = self.source[lo[1] : hi[1], lo[0] : hi[0]]
+        mask = np.zeros(area.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(ring - lo).astype(np.int32) for ring in rings], 1)
+        lip = np.median(area[mask > 0], axis=0).astype(np.float32)
+        return np.clip(lip.mean() + (lip - lip.mean()) * 2.0, 0, 255)
 
     def _eyelid(self, side: str) -> PhotoEyelid:
         p = self.points
@@ -143,9 +164,9 @@ class PortraitCharacter:
         opening = max(c.jaw_open, 0.0) * (1.0 - min(c.lip_press, 1.0)) * 0.3 * eyes
         moves += np.outer(self.lower_face * opening, down)
         lower_lip = REGIONS["lower_lip_inner"][1:-1] + REGIONS["lower_lip_outer"][1:-1]
-        moves[lower_lip] = np.outer(np.full(len(lower_lip), opening), down)
+        moves[lower_lip] = np.outer(self.lip_opening[lower_lip] * opening, down)
         upper_lip = REGIONS["upper_lip_inner"][1:-1] + REGIONS["upper_lip_outer"][1:-1]
-        moves[upper_lip] -= 0.12 * opening * down
+        moves[upper_lip] -= np.outer(self.lip_opening[upper_lip] * 0.12 * opening, down)
         side = self.lip_side
         moves[self.lips] += np.outer(side * (0.16 * c.mouth_wide + 0.08 * c.smile) * self.mouth_half, right)
         moves[self.lips] -= np.outer(np.abs(side) ** 2 * c.smile * 0.12 * eyes, down)
@@ -187,17 +208,20 @@ class PortraitCharacter:
         x0, y0, x1, y1 = self.mesh.box
         moves = self.moves(c)
         field = self.mesh.field(moves)
+        upper_index, lower_index = REGIONS["upper_lip_inner"], REGIONS["lower_lip_inner"]
+        # the photo's own mouth (teeth, if it smiles) rides with the upper lip; the new gap below it is painted
+        upper_lip = self.points[upper_index] + moves[upper_index]
+        gap_top = self.points[lower_index] + moves[upper_index]
+        lower_lip = self.points[lower_index] + moves[lower_index]
+        opened = float(np.max((lower_lip - gap_top) @ -self.up)) > 1.0
+        if opened:
+            self._carry_mouth(field, upper_lip, lower_lip, moves[upper_index])
         xs, ys = self.mesh.pixels
         posed = self.source.copy()
         posed[y0:y1, x0:x1] = cv2.remap(self.source, xs - field[..., 0], ys - field[..., 1], cv2.INTER_LINEAR,
                                         borderMode=cv2.BORDER_REFLECT101)
-        upper_index, lower_index = REGIONS["upper_lip_inner"], REGIONS["lower_lip_inner"]
-        # the photo's own mouth (teeth, if it smiles) stays with the upper lip; the new gap below it is painted
-        upper = self.points[lower_index] + moves[upper_index]
-        lower = self.points[lower_index] + moves[lower_index]
-        if float(np.max((lower - upper) @ -self.up)) > 1.0:
-            rest_gap = float(np.max((self.points[lower_index] - self.points[upper_index]) @ -self.up))
-            self._paint_mouth(posed, upper, lower, teeth=rest_gap < 0.05 * self.eyes)
+        if opened:
+            self._paint_mouth(posed, gap_top, lower_lip)
         moved = self.points + moves
         for side, lid in (("left", c.lid_left), ("right", c.lid_right)):
             if lid > 0.04:
@@ -206,12 +230,63 @@ class PortraitCharacter:
         cv2.warpAffine(posed, self._head_matrix(c, view), self.frame_size, dst=frame, flags=cv2.INTER_LINEAR,
                        borderMode=cv2.BORDER_REFLECT101)
 
-    def _paint_mouth(self, image: np.ndarray, upper: np.ndarray, lower: np.ndarray, teeth: bool) -> None:
-        lo = np.floor(np.minimum(upper.min(0), lower.min(0))).astype(int) - 2
-        hi = np.ceil(np.maximum(upper.max(0), lower.max(0))).astype(int) + 2
-        lo, hi = np.maximum(lo, 0), np.minimum(hi, [image.shape[1], image.shape[0]])
-        patch = cv2.cvtColor(image[lo[1] : hi[1], lo[0] : hi[0]], cv2.COLOR_RGB2RGBA)
-        surface = skia.Surface(patch, colorType=skia.kRGBA_8888_ColorType, alphaType=skia.kPremul_AlphaType)
-        draw_inner_mouth(surface.getCanvas(), upper - lo, lower - lo, 0.1 * self.eyes if teeth else 0.0,
-                         self.cavity, self.teeth)
-        image[lo[1] : hi[1], lo[0] : hi[0]] = patch[:, :, :3]
+    def _carry_mouth(self, field: np.ndarray, upper: np.ndarray, lower: np.ndarray, carry: np.ndarray) -> None:
+        """Move everything between the opened lips (box field, in place) as the upper lip moves, column by column:
+        the photo's teeth slide down rigidly instead of stretching to the lower lip. Blended in over a grid cell,
+        so no seam shows where the upsampled field still carries the gap's stretch."""
+        x0, y0 = self.mesh.box[:2]
+        outline = np.vstack([upper, lower[::-1]]) - (x0, y0)
+        lo = np.maximum(np.floor(outline.min(0)).astype(int) - GRID, 0)
+        hi = np.minimum(np.ceil(outline.max(0)).astype(int) + GRID + 1, (field.shape[1], field.shape[0]))
+        inside = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
+        cv2.fillPoly(inside, [np.round((outline - lo) * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+        weight = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), GRID / 2) / 255
+        order = np.argsort(upper[:, 0])
+        columns = np.arange(lo[0], hi[0], dtype=np.float32) + x0
+        carried = np.stack([np.interp(columns, upper[order, 0], carry[order, k]) for k in (0, 1)], -1)
+        region = field[lo[1] : hi[1], lo[0] : hi[0]]
+        carried = np.tile(carried.astype(np.float32), (len(inside), 1, 1))
+        region[:] = cv2.blendLinear(carried, region, weight, 1.0 - weight)
+
+    def _paint_mouth(self, image: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> None:
+        """Paint the opened gap between two lip contours (pixels, corner to corner) in the lips' colour, darkened:
+        darkest in the shadow under the upper lip and at the corners, lighter towards the lower lip and tongue,
+        with upper teeth under the lip if the photo shows none, its edge feathered into the lips."""
+        feather = MOUTH_FEATHER * self.eyes
+        outline = np.vstack([top, bottom[::-1]])
+        pad = int(math.ceil(3 * feather)) + 1
+        lo = np.maximum(np.floor(outline.min(0)).astype(int) - pad, 0)
+        hi = np.minimum(np.ceil(outline.max(0)).astype(int) + pad + 1, (image.shape[1], image.shape[0]))
+        patch = image[lo[1] : hi[1], lo[0] : hi[0]]
+        mask = np.zeros(patch.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round((outline - lo) * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+        alpha = np.minimum(cv2.GaussianBlur(mask.astype(np.float32), (0, 0), feather) / 127.5, 1.0)
+
+        xs = np.arange(lo[0], hi[0], dtype=np.float32)
+        ys = np.arange(lo[1], hi[1], dtype=np.float32)[:, None]
+        by_x = np.argsort(top[:, 0]), np.argsort(bottom[:, 0])
+        upper_y = np.interp(xs, top[by_x[0], 0], top[by_x[0], 1]).astype(np.float32)
+        lower_y = np.interp(xs, bottom[by_x[1], 0], bottom[by_x[1], 1]).astype(np.float32)
+        below = ys - upper_y  # pixels under the upper edge
+        depth = np.clip(below / np.maximum(lower_y - upper_y, 1.0), 0.0, 1.0)  # 0 upper edge .. 1 lower lip
+        left, right = float(outline[:, 0].min()), float(outline[:, 0].max())
+        side = np.clip((2 * xs - left - right) / max(right - left, 1.0), -1.0, 1.0)  # -1 .. 1 corner to corner
+        light = 0.14 + 0.3 * depth ** 2 * (1.0 - side ** 2)  # of the flesh colour: darkest under the upper lip
+        # the tongue: a lit mound rising from the lower lip in the middle, as far as the mouth is open
+        gap = np.clip((lower_y - upper_y) / (0.25 * self.eyes), 0.0, 1.0)
+        surface = 1.0 - 0.5 * gap * np.clip(1.0 - (side / 0.55) ** 2, 0.0, 1.0) ** 0.7
+        tongue = np.clip((depth - surface) * (lower_y - upper_y) / (2 * feather) + 0.5, 0.0, 1.0)
+        light += tongue * 0.2 * (1.0 - side ** 2)
+        enamel = np.zeros_like(light)
+        if self.paint_teeth:  # a smooth arch (not the lip's bow) under the upper lip, fading into the corners
+            turn = np.arcsin(side * 0.98)  # around the arch: teeth evenly spaced there, narrower seen at the sides
+            seam = np.abs(turn - np.round(turn / TOOTH) * TOOTH) * np.cos(turn) * (right - left) / 2
+            seam = np.exp(-((seam / (0.006 * self.eyes + 0.3)) ** 2))  # 1 on the line between two teeth
+            arch = np.polyval(np.polyfit(top[:, 0], top[:, 1], 2), xs).astype(np.float32) \
+                + (0.08 - 0.01 * seam) * self.eyes
+            teeth = np.clip((arch - ys) / feather + 0.5, 0.0, 1.0) * (1.0 - side ** 2) ** 1.5
+            lit = (0.85 + 0.1 * np.clip(below / (0.04 * self.eyes), 0.0, 1.0)) * (1.0 - 0.2 * seam)
+            light, enamel = light * (1.0 - teeth), teeth * lit
+        mix = np.column_stack([self.flesh, self.teeth, np.full(3, 0.5)]).astype(np.float32)  # rounds, too
+        colour = cv2.transform(cv2.merge([light.astype(np.float32), enamel.astype(np.float32)]), mix)
+        patch[:] = cv2.blendLinear(colour.astype(np.uint8), patch, alpha, 1.0 - alpha)
