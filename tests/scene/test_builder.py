@@ -106,3 +106,41 @@ def test_a_day_street_is_lit_asphalt_not_the_night_one(seed):
     image = flatten(build_layers("city", "day", 702, 1248, seed=seed))
     street = image[int((HORIZON + 0.16) * 1248) + 10 :].astype(np.float32).mean(axis=2)
     assert np.percentile(street, 10) > 50
+
+
+def _first_opaque_rows(alpha: np.ndarray) -> np.ndarray:
+    return np.argmax(alpha > 127, axis=0)
+
+
+def test_the_beach_meets_the_sea_along_a_gentle_shore():
+    for seed in (1, 2, 3):
+        beach = build_layers("ocean", "day", *SIZE, seed=seed)[-1]
+        shore = _first_opaque_rows(beach.alpha).astype(np.float32)
+        assert np.ptp(shore) < 0.04 * SIZE[1], seed  # a shoreline, not a jagged ridge
+        assert np.abs(np.diff(shore)).max() <= 2, seed
+
+
+def _vertical_frequency(band: np.ndarray) -> float:
+    """The mean frequency (cycles a row) of the light and dark down the columns of a grey band."""
+    detrended = (band - band.mean(axis=0)) * np.hanning(band.shape[0])[:, None]
+    power = (np.abs(np.fft.rfft(detrended, axis=0)) ** 2).mean(axis=1)[1:]
+    return float((np.fft.rfftfreq(band.shape[0])[1:] * power).sum() / power.sum())
+
+
+@pytest.mark.parametrize("seed", [1, 3, 5])
+def test_waves_crowd_towards_the_horizon_in_perspective(seed):
+    sea = cv2.cvtColor(build_layers("ocean", "day", *SIZE, seed=seed)[2].rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    horizon = int(HORIZON * SIZE[1])
+    far, near = (sea[horizon + int(top * SIZE[1]) : horizon + int((top + 0.08) * SIZE[1])] for top in (0.03, 0.13))
+    assert _vertical_frequency(far) > 1.25 * _vertical_frequency(near)
+
+
+def test_the_sea_mirrors_the_sky_of_its_time_of_day():
+    horizon = int(HORIZON * SIZE[1])
+    for time, warm in (("sunset", True), ("day", False)):
+        image = flatten(build_layers("ocean", time, *SIZE, seed=6)).astype(np.float32)
+        sky, sea = image[horizon - 20 : horizon].mean(axis=(0, 1)), image[horizon + 5 : horizon + 40].mean(axis=(0, 1))
+        assert (sea[0] > sea[2]) == warm, (time, sea)
+        assert np.abs(sea - sky).max() < 60, (time, sea, sky)
+    night = flatten(build_layers("ocean", "night", *SIZE, seed=6))[horizon:].mean()
+    assert night < 60

@@ -46,11 +46,11 @@ def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: in
     if theme == "abstract":
         return themes.abstract(height, width, rng)
     palette = PALETTES[time_of_day]
-    sky, sun_xy = themes.sky_layer(height, width, palette, rng)
+    sky = themes.sky_layer(height, width, palette, rng)
     if theme == "mountains":
         land = themes.mountains(height, width, palette, rng)
     elif theme == "ocean":
-        land = themes.ocean(height, width, palette, rng, sun_xy)
+        land = themes.ocean(height, width, palette, rng, sky.rgb)
     elif theme == "city":
         land = themes.city(height, width, palette, rng, night=time_of_day in ("night", "sunset"))
     elif theme == "forest":

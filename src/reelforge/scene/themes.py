@@ -47,10 +47,12 @@ def _face_light(top: np.ndarray, below: np.ndarray, w: int, h: int) -> np.ndarra
 
 
 def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest: float, height: float,
-                 tint: str, haze: float, depth: float, snow: bool = False, roughness: float = 0.55) -> Layer:
-    """A mountain range: a fractal ridge, sun-side slopes lit, snow on the peaks, faded into haze."""
+                 tint: str, haze: float, depth: float, snow: bool = False, roughness: float = 0.55,
+                 taper: np.ndarray | float = 1.0) -> Layer:
+    """A mountain range: a fractal ridge, sun-side slopes lit, snow on the peaks, faded into haze; ``taper``
+    (0..1 a column) scales its height, so a headland can run down to the sea."""
     profile = ridge_profile(w, rng, roughness=roughness)
-    top = (crest - height * (profile * 0.5 + 0.5)) * h
+    top = (crest - height * (profile * 0.5 + 0.5) * taper) * h
     mask = silhouette_mask(h, w, top)
     base = mix(hex_color(tint), hex_color(palette.ground), 0.35)
     color = _shaded_land(h, w, base, palette, 0.0, rng, texture=0.2)
@@ -89,35 +91,120 @@ def rolling_hills(h: int, w: int, palette: SkyPalette, rng: np.random.Generator)
     ]
 
 
-def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator,
-          sun_xy: tuple[float, float]) -> list[Layer]:
-    """A distant headland, the sea with wave streaks and the sun's glitter path, a beach with foam."""
+def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sky: np.ndarray) -> list[Layer]:
+    """A distant headland running down into the sea, the sea mirroring ``sky`` (the back layer's RGB) in waves
+    seen in perspective, lines of surf, and a sandy beach with wet sand and a lace of foam."""
+    sky = sky.astype(np.float32) / 255.0
     horizon = int(HORIZON * h)
-    headland = _range_layer(h, w, rng, palette, HORIZON + 0.001, 0.05, "#4c5a6a", 0.55, 0.4, roughness=0.4)
-    side = np.clip((np.linspace(-1, 1, w) * rng.choice([-1, 1]) - 0.1) * 2.5, 0, 1).astype(np.float32)
-    headland = Layer(headland.rgb, (headland.alpha * side[None, :]).astype(np.uint8), headland.depth, headland.top)
-
-    sea_h = h - horizon
-    deep = mix(hex_color("#0b3a5c"), hex_color(palette.ground), 0.25)
-    depth_ramp = np.linspace(0.2, 1.0, sea_h, dtype=np.float32)[:, None, None]
-    sea = np.ascontiguousarray(np.broadcast_to(mix(hex_color(palette.haze), deep, depth_ramp), (sea_h, w, 3)))
-    waves = fractal_noise(sea_h, w, rng, scale=0.5, octaves=6, stretch=6.0)
-    sea *= (0.82 + 0.36 * waves)[:, :, None]
-    path = radial_glow(sea_h, w, (sun_xy[0], 0.0), w * 0.12, falloff=1.3)
-    glitter = np.clip((waves - 0.55) * 4, 0, 1) * path
-    sea = mix(sea, hex_color(palette.sun), (glitter * 0.9 + path * 0.25)[:, :, None])
-    full = np.zeros((h, w, 3), np.float32)
-    full[horizon:] = sea
+    light = sky[max(horizon - 2, 0)].mean(axis=0)  # the sky's colour at the horizon lights the water and sand
+    taper = np.clip((np.linspace(-1, 1, w) * rng.choice([-1, 1]) - 0.1) * 2.5, 0, 1).astype(np.float32)
+    headland = _range_layer(h, w, rng, palette, HORIZON + 0.001, 0.05, "#4c5a6a", 0.55, 0.4, roughness=0.4,
+                            taper=taper * taper * (3 - 2 * taper))
+    shore = (0.87 + 0.012 * ridge_profile(w, rng, roughness=0.3, octaves=3, base_cells=2)) * h
+    sea = np.empty((h, w, 3), np.float32)
+    sea[:horizon] = sky[:horizon]
+    sea[horizon:] = _sea(sky, horizon, light, palette, rng)
+    sea = _surf(sea, shore, horizon, light, rng)
     mask = np.zeros((h, w), np.float32)
     mask[horizon:] = 1.0
+    beach = _beach(sky, shore, horizon, light, rng)
+    return [headland, make_layer(sea, mask, 0.6), make_layer(beach, silhouette_mask(h, w, shore), 1.0)]
 
-    shore = (0.86 - 0.05 * ridge_profile(w, rng, roughness=0.35, base_cells=2)) * h
-    beach_mask = silhouette_mask(h, w, shore)
-    sand = _shaded_land(h, w, mix(hex_color("#d9c29a"), hex_color(palette.ground), 0.3), palette, 0.0, rng, 0.15)
-    foam = np.clip(1.0 - np.abs(np.arange(h, dtype=np.float32)[:, None] - shore[None, :] - 6) / 7.0, 0, 1)
-    foam *= fractal_noise(h, w, rng, scale=0.05, octaves=3) > 0.35
-    sand = mix(sand, np.ones(3, np.float32), foam * 0.8)
-    return [headland, make_layer(full, mask, 0.6), make_layer(sand, np.maximum(beach_mask, foam), 1.0)]
+
+SEA_FOCAL = 1.2  # the camera's focal length, in source heights: how far a tilted wave's mirror image reaches
+SEA_WAVES = 8  # wave trains, each 0.6 times as long as the one before
+SEA_STEEPNESS = 0.05  # the slope of the longest wave train; each shorter one is 0.8 times as steep
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # brightness of an RGB colour
+
+
+def _sea(sky: np.ndarray, horizon: int, light: np.ndarray, palette: SkyPalette,
+         rng: np.random.Generator) -> np.ndarray:
+    """The rows below ``horizon``: the sky mirrored in a sum of wave trains on a flat sea seen in perspective.
+
+    Each row lies at a distance inversely proportional to its depth below the horizon, so waves shrink and
+    crowd towards it; a wave train fades out where it would repeat in under a few pixels (no aliasing), and the
+    glitter it would have made averages into a vertical smear of the sky. A wave's slope tilts the mirror: the
+    reflected ray rises or falls by twice the slope, so the sun's mirror image breaks into a path of glitter.
+    Near the viewer the sea shows more of its own water, lit by the sky at the horizon (Fresnel).
+    """
+    h, w = sky.shape[:2]
+    sea_h = h - horizon
+    focal = SEA_FOCAL * h
+    below = np.arange(sea_h, dtype=np.float32)[:, None] + 0.5  # rows under the horizon
+    distance = sea_h / below  # 1 at the bottom row, growing towards the horizon
+    across = (np.arange(w, dtype=np.float32)[None, :] - w / 2) / sea_h * distance
+    slope_x = np.zeros((sea_h, w), np.float32)
+    slope_z = np.zeros((sea_h, w), np.float32)
+    calm = np.ones((sea_h, 1), np.float32)  # the part of the waves too fine to draw
+    for train in range(SEA_WAVES):
+        wavelength = 1.6 * 0.6**train
+        heading = rng.normal(0.0, 0.25)  # long crests rolling in towards the shore
+        k = 2 * np.pi / wavelength
+        kx, kz = k * np.sin(heading), k * np.cos(heading)
+        period = 2 * np.pi * below**2 / (abs(kz) * sea_h + 1e-6)  # rows a wave spans at each distance
+        fade = np.clip((period - 2.5) / 4.0, 0.0, 1.0)
+        calm -= (1.0 - fade) / SEA_WAVES
+        slope = SEA_STEEPNESS * 0.8**train * np.sin(rng.uniform(0, 2 * np.pi) + kx * across + kz * distance) * fade
+        slope_x += slope * np.sin(heading)
+        slope_z += slope * np.cos(heading)
+    map_y = (horizon - below - 2.0 * focal * slope_z).astype(np.float32)
+    map_x = (np.arange(w, dtype=np.float32)[None, :] + 0.6 * focal * slope_x * below / sea_h).astype(np.float32)
+    sky = np.ascontiguousarray(sky[:horizon])
+    small = cv2.resize(sky, (w // 2, max(horizon // 8, 2)), interpolation=cv2.INTER_AREA)  # a smooth blur: small
+    smeared = cv2.resize(cv2.GaussianBlur(small, (0, 0), sigmaX=0.002 * w, sigmaY=0.06 * h / 8), (w, horizon),
+                         interpolation=cv2.INTER_LINEAR)
+    mirror = mix(*[cv2.remap(image, map_x, np.minimum(map_y, horizon - 1.0), cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_REFLECT) for image in (sky, smeared)], calm)
+    water = mix(hex_color("#1a4f78"), hex_color(palette.ground), 0.35) * (0.25 + 0.8 * float(light @ LUMA))
+    grazing = np.clip(below / focal - 2.0 * slope_z, 0.02, 1.0)  # the sine of the view's angle to the waves
+    reflectance = 0.02 + 0.98 * (1.0 - grazing) ** 5  # Schlick's Fresnel
+    # a face turned away mirrors the sea beyond it, darker than the sky: a soft step, not a hard edge
+    reflectance *= 1.0 - 0.4 * np.clip((map_y - horizon) / (0.01 * h) + 0.5, 0, 1)
+    return mix(np.broadcast_to(water, mirror.shape), mirror, reflectance)
+
+
+def _surf(sea: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
+          rng: np.random.Generator) -> np.ndarray:
+    """Three lines of breaking surf parallel to the shore, broken along their length: a thin white crest with
+    foam spilling shoreward, a lighter, translucent wave face just beyond it."""
+    h, w = sea.shape[:2]
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    foam = np.zeros((h, w), np.float32)
+    face = np.zeros((h, w), np.float32)
+    for offset in (0.01, 0.022, 0.031):
+        crest = shore - offset * h + 0.003 * h * ridge_profile(w, rng, roughness=0.5, octaves=4, base_cells=3)
+        reach = (0.3 + 2.0 * (crest - horizon) / (h - horizon)) * 0.004 * h  # nearer lines look thicker
+        past = (rows - crest[None, :]) / reach[None, :]
+        broken = np.clip(ridge_profile(w, rng, roughness=0.5, octaves=3, base_cells=6) * 1.2 + 0.5, 0, 1)[None, :]
+        foam += np.where(past >= 0, np.exp(-np.maximum(past, 0)), np.clip(1.0 + past * 3.0, 0, 1)) * broken
+        face += np.clip(1.0 + past / 3.0, 0, 1) * (past < 0) * broken
+    lace = fractal_noise(h, w, rng, scale=0.015, octaves=3, stretch=4.0)
+    foam = np.clip(foam * (0.4 + 0.9 * lace), 0, 1)
+    white = np.array([0.95, 0.97, 0.98], np.float32) * (0.35 + 0.7 * light)
+    sea = mix(sea, mix(sea, white, 0.25), face * 0.6)
+    return mix(sea, white, foam)
+
+
+def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
+           rng: np.random.Generator) -> np.ndarray:
+    """Sand below the ``shore`` line: lit by the sky at the horizon, fine grain and wind ripples, darker wet
+    sand mirroring the sky along the water, and the lacy edge of the last wave's swash."""
+    h, w = sky.shape[:2]
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    below = rows - shore[None, :]
+    sand = hex_color("#e3cba0") * (0.2 + 0.85 * light)
+    grain = fractal_noise(h, w, rng, scale=0.01, octaves=3)
+    ripples = np.sin(rows * 1.4 + 6.0 * fractal_noise(h, w, rng, scale=0.15, octaves=2)) * 0.5 + 0.5
+    color = sand[None, None, :] * (0.9 + 0.12 * grain + 0.05 * ripples)[:, :, None]
+    color *= np.linspace(1.0, 0.8, h, dtype=np.float32)[:, None, None]  # the near sand in the viewer's shade
+    wet = np.clip(1.0 - below / (0.025 * h), 0, 1) ** 1.5
+    mirror = sky[np.clip(2 * horizon - np.arange(h), 0, horizon - 1)]  # rows mirrored about the horizon
+    color = mix(color, mix(color * 0.6, mirror, 0.35), wet)
+    swash = 0.006 * h * (1.2 + ridge_profile(w, rng, roughness=0.5, octaves=5, base_cells=4))
+    edge = np.exp(-np.abs(below - swash[None, :]) / 1.2)
+    edge *= np.clip(fractal_noise(h, w, rng, scale=0.03, octaves=3) * 2.0 - 0.4, 0, 1)
+    color = mix(color, np.array([0.95, 0.96, 0.96], np.float32) * (0.35 + 0.7 * light), edge)
+    return np.clip(color, 0, 1)
 
 
 def _pine(x: float, base: float, height: float, width: float) -> np.ndarray:
@@ -320,8 +407,6 @@ def abstract(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
     return layers
 
 
-def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator,
-              horizon: float = HORIZON) -> tuple[Layer, tuple[float, float]]:
+def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, horizon: float = HORIZON) -> Layer:
     """The opaque back layer of every landscape theme."""
-    image, sun_xy = sky_image(h, w, horizon, palette, rng)
-    return make_layer(image, None, 0.15), sun_xy
+    return make_layer(sky_image(h, w, horizon, palette, rng), None, 0.15)
