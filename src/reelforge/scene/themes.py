@@ -100,7 +100,8 @@ def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sky: np
     taper = np.clip((np.linspace(-1, 1, w) * rng.choice([-1, 1]) - 0.1) * 2.5, 0, 1).astype(np.float32)
     headland = _range_layer(h, w, rng, palette, HORIZON + 0.001, 0.05, "#4c5a6a", 0.55, 0.4, roughness=0.4,
                             taper=taper * taper * (3 - 2 * taper))
-    shore = (0.87 + 0.012 * ridge_profile(w, rng, roughness=0.3, octaves=3, base_cells=2)) * h
+    bends = cv2.GaussianBlur(ridge_profile(w, rng, roughness=0.3, octaves=3, base_cells=2)[None, :], (0, 0), w * 0.03)
+    shore = (0.87 + 0.012 * bends[0]) * h  # the waterline: gentle bends, no corners
     sea = np.empty((h, w, 3), np.float32)
     sea[:horizon] = sky[:horizon]
     sea[horizon:] = _sea(sky, horizon, light, palette, rng)
@@ -194,14 +195,17 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
     below = rows - shore[None, :]
     sand = hex_color("#e3cba0") * (0.2 + 0.85 * light)
     grain = fractal_noise(h, w, rng, scale=0.01, octaves=3)
-    ripples = np.sin(rows * 1.4 + 6.0 * fractal_noise(h, w, rng, scale=0.15, octaves=2)) * 0.5 + 0.5
-    color = sand[None, None, :] * (0.9 + 0.12 * grain + 0.05 * ripples)[:, :, None]
+    ripples = np.sin(rows * (2 * np.pi / (0.012 * h)) + 8.0 * fractal_noise(h, w, rng, scale=0.15, octaves=2))
+    color = sand[None, None, :] * (0.93 + 0.12 * grain + 0.03 * ripples)[:, :, None]
     color *= np.linspace(1.0, 0.8, h, dtype=np.float32)[:, None, None]  # the near sand in the viewer's shade
     wet = np.clip(1.0 - below / (0.025 * h), 0, 1) ** 1.5
     mirror = sky[np.clip(2 * horizon - np.arange(h), 0, horizon - 1)]  # rows mirrored about the horizon
     color = mix(color, mix(color * 0.6, mirror, 0.35), wet)
-    swash = 0.006 * h * (1.2 + ridge_profile(w, rng, roughness=0.5, octaves=5, base_cells=4))
-    edge = np.exp(-np.abs(below - swash[None, :]) / 1.2)
+    reach = ridge_profile(w, rng, roughness=0.5, octaves=5, base_cells=4)[None, :]
+    swash = 0.006 * h * (1.2 + cv2.GaussianBlur(reach, (0, 0), w * 0.01))  # how far the last wave ran up the sand
+    # its edge: a thin line of foam, a fading film of it behind (towards the sea)
+    past = below - swash
+    edge = np.where(past > 0, np.exp(-np.maximum(past, 0)), 0.35 * np.exp(np.minimum(past, 0) / (0.004 * h)))
     edge *= np.clip(fractal_noise(h, w, rng, scale=0.03, octaves=3) * 2.0 - 0.4, 0, 1)
     color = mix(color, np.array([0.95, 0.96, 0.96], np.float32) * (0.35 + 0.7 * light), edge)
     return np.clip(color, 0, 1)
