@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal
 
-TABLE_SIZE = 4096
+TABLE_BITS = 12
+TABLE_SIZE = 2**TABLE_BITS  # entries in one cycle of a wavetable
 
 
 def midi_hz(note: float) -> float:
@@ -38,16 +39,20 @@ SINE = wavetable([1.0])
 
 def oscillate(table: np.ndarray, freq: float | np.ndarray, count: int, rate: int,
               phase: float = 0.0) -> np.ndarray:
-    """``count`` samples of a wavetable at ``freq`` Hz (a constant or one value per sample)."""
-    if np.isscalar(freq):
-        position = np.arange(count, dtype=np.float64)
-        position *= float(freq) * TABLE_SIZE / rate
+    """``count`` samples of a wavetable at ``freq`` Hz (a constant or one value per sample).
+
+    The phase is a 32-bit accumulator, as in a hardware oscillator: it wraps by itself, its top bits index the
+    table and the rest interpolate between two entries (the frequency is exact to 0.00001 Hz).
+    """
+    step = np.round(np.asarray(freq, np.float64) * (2.0**32 / rate))
+    if np.ndim(step) == 0:
+        position = np.arange(count, dtype=np.uint32) * np.uint32(step)
     else:
-        position = np.cumsum(np.asarray(freq, np.float64)) * (TABLE_SIZE / rate)
-    position += phase * TABLE_SIZE
-    np.fmod(position, TABLE_SIZE, out=position)
-    index = position.astype(np.int32)
-    fraction = (position - index).astype(np.float32)
+        position = np.cumsum(step.astype(np.uint32), dtype=np.uint32)
+    position += np.uint32(int((phase % 1.0) * 2.0**32))
+    between = 32 - TABLE_BITS  # the bits below a table entry
+    index = position >> np.uint32(between)
+    fraction = (position & np.uint32(2**between - 1)).astype(np.float32) / np.float32(2**between)
     low = table[index]
     return low + fraction * (table[index + 1] - low)
 

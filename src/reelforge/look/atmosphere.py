@@ -1,13 +1,15 @@
 """Atmosphere: fog baked into the scene's depth layers, and particles (rain, snow, dust, sparks) per frame.
 
-A particle field is drawn once into a seamlessly tiling texture and scrolled; each frame adds a window of it
-(no copy: a view) to the frame's YUV planes, so particles cost one saturating add per plane and frame.
+A particle kind is drawn once per process and frame size into a seamlessly tiling texture, scrolled from a
+place the render's seed picks; each frame adds a window of it (no copy: a view) to the frame's YUV planes, so
+particles cost one saturating add per plane and frame.
 Particles belong to the scene: where a character stands in front of it, its coverage hides them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -62,59 +64,80 @@ def _wraps(position: float, size: int) -> tuple[int, ...]:
     return tuple(shift for shift in (-size, 0, size) if -60 < position + shift < size + 60)
 
 
+@dataclass(frozen=True)
+class ParticleTexture:
+    """One particle kind drawn into a seamlessly tiling tile of a frame's size, as the YUV planes it adds:
+    luma light (full size), and the inverse cover and colour of the chroma tint (half size), each tiled 2 x 2
+    so that any window of the tile's size is a view."""
+
+    luma: np.ndarray
+    chroma_inverse: np.ndarray
+    chroma: tuple[np.ndarray, np.ndarray]
+
+
+@lru_cache(maxsize=8)
+def particle_texture(kind: str, height: int, width: int) -> ParticleTexture:
+    """The texture of a particle kind at a frame size, drawn once per process (a render's seed only picks
+    where in it the frames start): not to be modified."""
+    spec = PARTICLES[kind]
+    rng = np.random.default_rng(list(kind.encode()))
+    scale = width / 1080
+    tile = np.zeros((height, width), np.float32)
+    count = int(spec.count_per_megapixel * height * width / 1e6)
+    xs, ys = rng.uniform(0, width, count), rng.uniform(0, height, count)
+    radii = rng.uniform(*spec.size, count) * scale
+    levels = rng.uniform(0.35, 1.0, count) * spec.brightness
+    angle = float(np.arctan2(spec.fall, spec.drift)) if spec.streak else 0.0
+    for x, y, r, level in zip(xs, ys, radii, levels):
+        for ox in _wraps(x, width):
+            for oy in _wraps(y, height):
+                _draw_particle(tile, spec, x + ox, y + oy, r, level, angle, scale)
+    if not spec.streak:
+        tile = cv2.GaussianBlur(tile, (0, 0), 0.8 * scale) * 1.6
+    # In the frame's YUV planes the particles' light adds to luma (full size) and tints chroma (half size)
+    # as a translucent overlay of their colour: the washed-out colour additive light had in RGB.
+    tile = np.clip(tile, 0, 1)
+    light, u, v = color_to_yuv(hex_color(spec.color) * 255.0) / 255.0
+    cover = cv2.resize(tile, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+    return ParticleTexture(np.tile(to_uint8(tile * light), (2, 2)), np.tile(to_uint8(1.0 - cover), (2, 2)),
+                           tuple(np.tile(to_uint8(cover * (c + 128 / 255)), (2, 2)) for c in (u, v)))
+
+
+def _draw_particle(tile: np.ndarray, spec: ParticleKind, x: float, y: float, r: float, level: float,
+                   angle: float, scale: float) -> None:
+    if spec.streak:
+        length = spec.streak * scale
+        dx, dy = np.cos(angle) * length, np.sin(angle) * length
+        p0 = (int(x * 16), int(y * 16))
+        p1 = (int((x + dx) * 16), int((y + dy) * 16))
+        cv2.line(tile, p0, p1, float(level), max(1, int(round(r))), cv2.LINE_AA, shift=4)
+    else:
+        cv2.circle(tile, (int(x * 16), int(y * 16)), int(r * 16), float(level), -1, cv2.LINE_AA, shift=4)
+
+
 class ParticleField:
-    """A scrolling, seamlessly tiled texture of one particle kind for one frame size."""
+    """A particle kind's texture scrolling over frames of one size, from a place in it the seed picks."""
 
     def __init__(self, kind: str, height: int, width: int, fps: float, seed: int):
         self.spec = PARTICLES[kind]
         self.height, self.width, self.fps = height, width, fps
-        rng = np.random.default_rng(seed)
-        scale = width / 1080
-        tile = np.zeros((height, width), np.float32)
-        count = int(self.spec.count_per_megapixel * height * width / 1e6)
-        xs, ys = rng.uniform(0, width, count), rng.uniform(0, height, count)
-        radii = rng.uniform(*self.spec.size, count) * scale
-        levels = rng.uniform(0.35, 1.0, count) * self.spec.brightness
-        angle = float(np.arctan2(self.spec.fall, self.spec.drift)) if self.spec.streak else 0.0
-        for x, y, r, level in zip(xs, ys, radii, levels):
-            for ox in _wraps(x, width):
-                for oy in _wraps(y, height):
-                    self._draw(tile, x + ox, y + oy, r, level, angle, scale)
-        if not self.spec.streak:
-            tile = cv2.GaussianBlur(tile, (0, 0), 0.8 * scale) * 1.6
-        # In the frame's YUV planes the particles' light adds to luma (full size) and tints chroma (half size)
-        # as a translucent overlay of their colour: the washed-out colour additive light had in RGB.
-        tile = np.clip(tile, 0, 1)
-        light, u, v = color_to_yuv(hex_color(self.spec.color) * 255.0) / 255.0
-        self.luma = np.tile(to_uint8(tile * light), (2, 2))
-        cover = cv2.resize(tile, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
-        self.chroma_inverse = np.tile(to_uint8(1.0 - cover), (2, 2))
-        self.chroma = [np.tile(to_uint8(cover * (c + 128 / 255)), (2, 2)) for c in (u, v)]
-
-    def _draw(self, tile: np.ndarray, x: float, y: float, r: float, level: float, angle: float,
-              scale: float) -> None:
-        if self.spec.streak:
-            length = self.spec.streak * scale
-            dx, dy = np.cos(angle) * length, np.sin(angle) * length
-            p0 = (int(x * 16), int(y * 16))
-            p1 = (int((x + dx) * 16), int((y + dy) * 16))
-            cv2.line(tile, p0, p1, float(level), max(1, int(round(r))), cv2.LINE_AA, shift=4)
-        else:
-            cv2.circle(tile, (int(x * 16), int(y * 16)), int(r * 16), float(level), -1, cv2.LINE_AA, shift=4)
+        self.texture = particle_texture(kind, height, width)
+        self.start = np.random.default_rng(seed).uniform(0.0, 1.0, 2) * (width, height)
 
     def apply(self, i420: np.ndarray, t: float, behind: np.ndarray | None = None) -> None:
         """Add the particles at time ``t`` (seconds) to a YUV 4:2:0 frame in place; ``behind``: the coverage
         (0..255, any size) of what stands in front of them, which hides them."""
         spec = self.spec
-        dy = (spec.fall * self.height * t) % self.height
+        dy = (spec.fall * self.height * t + self.start[1]) % self.height
         sway = spec.sway * self.width * np.sin(2 * np.pi * 0.25 * t)
-        dx = (spec.drift * self.width * t + sway) % self.width
+        dx = (spec.drift * self.width * t + sway + self.start[0]) % self.width
         y0 = int(self.height - dy) % self.height
         x0 = int(self.width - dx) % self.width
         luma, u, v = planes(i420)
-        light = self.luma[y0 : y0 + self.height, x0 : x0 + self.width]
+        texture = self.texture
+        light = texture.luma[y0 : y0 + self.height, x0 : x0 + self.width]
         chroma_window = np.s_[y0 // 2 : y0 // 2 + self.height // 2, x0 // 2 : x0 // 2 + self.width // 2]
-        inverse, tints = self.chroma_inverse[chroma_window], [texture[chroma_window] for texture in self.chroma]
+        inverse, tints = texture.chroma_inverse[chroma_window], [tint[chroma_window] for tint in texture.chroma]
         if behind is not None:  # saturating: one cheap op a plane, and a covered pixel is left as it is
             light = cv2.subtract(light, _at_size(behind, luma.shape))
             cover = _at_size(behind, u.shape)

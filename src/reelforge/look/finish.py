@@ -40,29 +40,31 @@ class FrameFinisher:
         self._gain_full: np.ndarray | None = None
 
     def light(self, frame: np.ndarray, kind: str | None, t: float, progress: float) -> None:
-        """Multiply an RGB frame (of any size) in place by the scene's lighting gain and the style's vignette."""
-        grid = self.vignette
+        """Multiply an RGB frame (of any size) in place by the scene's lighting gain and the style's vignette.
+
+        The gain over the frame (vignette, moving light) is an image; exposure and flicker, the same everywhere,
+        scale the multiply. Without a moving light the gain image is made once."""
         scalar = 1.0
-        if kind == "moving":
-            grid = grid * lighting.moving_light(self.height, self.width, progress, (self.seed % 97) / 97)
-        elif kind == "exposure":
+        if kind == "exposure":
             scalar *= lighting.exposure_ramp(progress)
         if kind == "flicker" or self.style.flicker:
             scalar *= lighting.flicker(t, (self.seed % 89) / 89)
-        if kind != "moving" and scalar == 1.0:
-            if self.style.vignette == 0.0:
-                return
-            if self._gain_full is None or self._gain_full.shape != frame.shape:
-                self._gain_full = self._to_gain_image(grid, frame.shape)
-            gain = self._gain_full
+        if kind == "moving":
+            light = lighting.moving_light(self.height, self.width, progress, (self.seed % 97) / 97)
+            gain = self._to_gain_image(self.vignette * light, frame.shape)
+        elif self.style.vignette == 0.0 and scalar == 1.0:
+            return
         else:
-            gain = self._to_gain_image(grid * scalar, frame.shape)
-        cv2.multiply(frame, gain, dst=frame, scale=1 / 128)
+            if self._gain_full is None or self._gain_full.shape != frame.shape:
+                self._gain_full = self._to_gain_image(self.vignette, frame.shape)
+            gain = self._gain_full
+        cv2.multiply(frame, gain, dst=frame, scale=scalar / 128)
 
     @staticmethod
     def _to_gain_image(grid: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """A gain grid as an RGB image of ``shape`` holding 128 x the gain (resized from the grid: light is smooth)."""
         small = np.clip(grid * 128.0 + 0.5, 0, 255).astype(np.uint8)
-        full = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+        full = cv2.resize(small, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)  # faster than 3 channels
         return cv2.merge([full, full, full])
 
     def particles(self, i420: np.ndarray, kind: str | None, t: float, behind: np.ndarray | None = None) -> None:
