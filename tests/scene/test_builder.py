@@ -4,6 +4,8 @@ import pytest
 
 from reelforge.scene import THEMES, TIMES_OF_DAY, build_layers, flatten, image_layers
 from reelforge.scene.keywords import atmosphere_of, theme_of_text, time_of_day
+from reelforge.scene import themes
+from reelforge.scene.sky import PALETTES
 from reelforge.scene.themes import HORIZON
 from reelforge.errors import MediaError
 
@@ -144,3 +146,30 @@ def test_the_sea_mirrors_the_sky_of_its_time_of_day():
         assert np.abs(sea - sky).max() < 60, (time, sea, sky)
     night = flatten(build_layers("ocean", "night", *SIZE, seed=6))[horizon:].mean()
     assert night < 60
+
+
+def test_dunes_are_lit_on_the_side_of_the_sun():
+    h, w = SIZE[1], SIZE[0]
+    palette = PALETTES["day"]
+
+    def front_dune(sun_x: float) -> tuple[np.ndarray, np.ndarray]:
+        dune = themes.desert(h, w, palette, np.random.default_rng(4), (sun_x, 100.0))[-1]
+        return cv2.cvtColor(dune.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32), dune.alpha
+
+    left, alpha = front_dune(0.1 * w)
+    right, _ = front_dune(0.9 * w)
+    crest = np.argmax(alpha > 127, axis=0)
+    slope = np.gradient(cv2.GaussianBlur(crest.astype(np.float32)[None, :], (0, 0), 0.01 * w)[0])
+    band = [slice(row + 2, row + 30) for row in crest]
+    lit_from_left = np.array([left[rows, col].mean() - right[rows, col].mean() for col, rows in enumerate(band)])
+    steep = np.abs(slope) > 0.2  # columns on a clear slope
+    # a slope descending to the left (crest row falling leftwards) faces the left sun
+    assert np.corrcoef(lit_from_left[steep], -slope[steep])[0, 1] > 0.5
+
+
+def test_desert_sand_is_moonlit_at_night():
+    horizon = int(HORIZON * SIZE[1])
+    day, night = (flatten(build_layers("desert", time, *SIZE, seed=3))[horizon + 60 :].astype(np.float32)
+                  for time in ("day", "night"))
+    assert night.mean() < 0.5 * day.mean()
+    assert night[..., 2].mean() >= night[..., 0].mean() * 0.9  # cool moonlight, not orange sand

@@ -46,7 +46,7 @@ def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: in
     if theme == "abstract":
         return themes.abstract(height, width, rng)
     palette = PALETTES[time_of_day]
-    sky = themes.sky_layer(height, width, palette, rng)
+    sky, sun = themes.sky_layer(height, width, palette, rng)
     if theme == "mountains":
         land = themes.mountains(height, width, palette, rng)
     elif theme == "ocean":
@@ -56,7 +56,7 @@ def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: in
     elif theme == "forest":
         land = themes.forest(height, width, palette, rng)
     elif theme == "desert":
-        land = themes.desert(height, width, palette, rng)
+        land = themes.desert(height, width, palette, rng, sun)
     elif theme == "sky":
         land = themes.rolling_hills(height, width, palette, rng)
     else:

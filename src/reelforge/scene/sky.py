@@ -37,8 +37,9 @@ PALETTES: dict[str, SkyPalette] = {
 
 
 def sky_image(height: int, width: int, horizon: float, palette: SkyPalette,
-              rng: np.random.Generator) -> np.ndarray:
-    """The sky above ``horizon`` (fraction of height) and continued below it, float RGB."""
+              rng: np.random.Generator) -> tuple[np.ndarray, tuple[float, float]]:
+    """The sky above ``horizon`` (fraction of height) and continued below it, float RGB; and where its sun (or
+    moon) is, in pixels."""
     horizon_row = horizon * height
     stops = [(p * horizon, c) for p, c in palette.stops] + [(1.0, palette.stops[-1][1])]
     image = vertical_gradient(height, width, stops)
@@ -58,4 +59,4 @@ def sky_image(height: int, width: int, horizon: float, palette: SkyPalette,
     cover = np.clip((clouds - (1.0 - palette.cloud_amount)) * 2.5, 0, 1) * band.astype(np.float32)
     lit = mix(hex_color(palette.cloud), hex_color(palette.sun), glow[:, :, None] * 0.6)
     image = mix(image, lit, cover[:, :, None] * 0.85)
-    return np.clip(image, 0, 1).astype(np.float32)
+    return np.clip(image, 0, 1).astype(np.float32), (sun_x, sun_y)

@@ -253,34 +253,58 @@ def forest(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> lis
     ]
 
 
-def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
-    """Flat-topped mesas far away, dunes with wind ripples in front."""
-    mesa_top = np.full(w, HORIZON * h, np.float32)
-    for _ in range(3):
-        left = rng.uniform(0, w * 0.85)
-        width = rng.uniform(0.1, 0.3) * w
-        rise = rng.uniform(0.05, 0.1) * h
-        cols = np.arange(w)
-        shape = np.clip(np.minimum(cols - left, left + width - cols) / (0.02 * w), 0, 1) * rise
-        mesa_top = np.minimum(mesa_top, HORIZON * h - shape)
-    mesa_color = _shaded_land(h, w, hex_color("#b5643c"), palette, 0.5, rng, 0.2)
-    mesas = make_layer(mesa_color, silhouette_mask(h, w, mesa_top), 0.4)
-
-    dunes = []
+def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tuple[float, float]) -> list[Layer]:
+    """Banded mesas far away, sand dunes in front: each lit on the side of the ``sun`` (or moon), in the shade
+    on the other, in the colour of the sky's light at the horizon."""
+    # the sky's glow at the horizon, and the sun's (a moon adds little)
+    light = mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), 0.0 if palette.starry else 0.35)
+    toward = 1.0 if sun[0] > w / 2 else -1.0  # the sun's side: +1 right
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    layers = [_mesas(h, w, rng, palette, light, toward)]
     for crest, amp, tone, depth in ((HORIZON + 0.07, 0.05, "#d9a066", 0.7), (HORIZON + 0.2, 0.08, "#e8b67a", 1.0)):
         x = np.linspace(0, 2 * np.pi, w, dtype=np.float32)
         profile = np.sin(x * rng.uniform(0.6, 1.2) + rng.uniform(0, 6)) + 0.3 * ridge_profile(w, rng, 0.4)
         top = (crest - amp * (profile * 0.5 + 0.5)) * h
-        rows = np.arange(h, dtype=np.float32)[:, None]
         below = rows - top[None, :]
-        ripples = 0.5 + 0.5 * np.sin(below * 0.25 + fractal_noise(h, w, rng, 0.2, 3) * 12.0)
-        slope = np.tanh(np.gradient(top)[None, :] * 2.0)
-        lit = np.clip(0.85 + slope * 0.15 * np.exp(-np.maximum(below, 0) / (0.08 * h)), 0.6, 1.1)
-        base = mix(hex_color(tone), hex_color(palette.ground), 0.25)
-        color = base[None, None, :] * (lit * (0.92 + 0.08 * ripples))[:, :, None]
+        slope = cv2.GaussianBlur(np.gradient(top).astype(np.float32)[None, :], (0, 0), sigmaX=0.01 * w)
+        faces = toward * np.tanh(slope * 2.0)  # the slope turned to the sun is lit
+        smooth = cv2.GaussianBlur(top[None, :], (0, 0), sigmaX=0.01 * w)  # ripples follow the dune, not its grain
+        ripples = np.sin((rows - smooth) / (0.006 * h) + fractal_noise(h, w, rng, 0.2, 3) * 10.0)
+        sand = mix(hex_color(tone), hex_color(palette.ground), 0.15) * (0.2 + 0.85 * light)
+        shade = 0.85 + 0.18 * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
+        color = sand[None, None, :] * shade[:, :, None]
         color = mix(color, hex_color(palette.haze), 0.15 if depth < 1 else 0.0)
-        dunes.append(make_layer(color.astype(np.float32), silhouette_mask(h, w, top), depth))
-    return [mesas, *dunes]
+        layers.append(make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), depth))
+    return layers
+
+
+def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light: np.ndarray,
+           toward: float) -> Layer:
+    """Three flat-topped mesas on the horizon: a caprock cliff over a spreading talus slope, banded in strata of
+    red and cream rock, weathered, lit on the ``toward`` side (+1 right), faded into haze."""
+    horizon = HORIZON * h
+    cols = np.arange(w, dtype=np.float32)
+    top = np.full(w, horizon, np.float32)
+    lit = np.zeros(w, np.float32)
+    for _ in range(3):
+        centre, half = rng.uniform(0.05, 0.95) * w, rng.uniform(0.04, 0.12) * w
+        rise = rng.uniform(0.05, 0.1) * h
+        outside = np.abs(cols - centre) - half  # pixels beyond the plateau's edge
+        cliff = np.where(outside < 0.004 * w, 1.0 - 0.6 * np.clip(outside / (0.004 * w), 0, 1), 0.0)
+        talus = 0.4 * np.clip(1.0 - outside / (0.06 * w), 0, 1) ** 1.3  # steep under the cliff, flattening out
+        shape = np.where(outside <= 0, 1.0 + 0.01 * ridge_profile(w, rng, 0.6), np.maximum(cliff, talus))
+        height = horizon - rise * shape
+        nearer = height < top
+        top = np.minimum(top, height)
+        side = np.sign(cols - centre) * toward  # +1 on the sun's side of this mesa
+        lit = np.where(nearer, side * (outside > -0.1 * half), lit)  # the sides; the front face is lit evenly
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    strata = np.sin(rows / (0.012 * h) + 1.5 * fractal_noise(h, w, rng, 0.5, 2))  # thick bands of rock
+    rock = mix(hex_color("#9c4329"), hex_color("#d9a070"), 0.5 + 0.4 * strata)
+    weathering = fractal_noise(h, w, rng, scale=0.05, octaves=4)
+    color = rock * (0.25 + 0.9 * light) * (0.92 + 0.12 * weathering)[:, :, None] * (0.8 + 0.25 * lit)[None, :, None]
+    color = mix(color, hex_color(palette.haze), 0.45)
+    return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 0.4)
 
 
 def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, night: bool) -> list[Layer]:
@@ -411,6 +435,8 @@ def abstract(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
     return layers
 
 
-def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, horizon: float = HORIZON) -> Layer:
-    """The opaque back layer of every landscape theme."""
-    return make_layer(sky_image(h, w, horizon, palette, rng), None, 0.15)
+def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator,
+              horizon: float = HORIZON) -> tuple[Layer, tuple[float, float]]:
+    """The opaque back layer of every landscape theme, and where its sun (or moon) is, in pixels."""
+    image, sun = sky_image(h, w, horizon, palette, rng)
+    return make_layer(image, None, 0.15), sun
