@@ -115,7 +115,6 @@ def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sky: np
 SEA_FOCAL = 1.2  # the camera's focal length, in source heights: how far a tilted wave's mirror image reaches
 SEA_WAVES = 8  # wave trains, each 0.6 times as long as the one before
 SEA_STEEPNESS = 0.05  # the slope of the longest wave train; each shorter one is 0.8 times as steep
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # brightness of an RGB colour
 
 
 def _sea(sky: np.ndarray, horizon: int, light: np.ndarray, palette: SkyPalette,
@@ -156,7 +155,7 @@ def _sea(sky: np.ndarray, horizon: int, light: np.ndarray, palette: SkyPalette,
                          interpolation=cv2.INTER_LINEAR)
     mirror = mix(*[cv2.remap(image, map_x, np.minimum(map_y, horizon - 1.0), cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_REFLECT) for image in (sky, smeared)], calm)
-    water = mix(hex_color("#1a4f78"), hex_color(palette.ground), 0.35) * (0.25 + 0.8 * float(light @ LUMA))
+    water = mix(hex_color("#1a4f78"), hex_color(palette.ground), 0.35) * (0.25 + 0.8 * float(light.mean()))
     grazing = np.clip(below / focal - 2.0 * slope_z, 0.02, 1.0)  # the sine of the view's angle to the waves
     reflectance = 0.02 + 0.98 * (1.0 - grazing) ** 5  # Schlick's Fresnel
     # a face turned away mirrors the sea beyond it, darker than the sky: a soft step, not a hard edge
