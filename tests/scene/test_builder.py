@@ -173,3 +173,18 @@ def test_desert_sand_is_moonlit_at_night():
                   for time in ("day", "night"))
     assert night.mean() < 0.5 * day.mean()
     assert night[..., 2].mean() >= night[..., 0].mean() * 0.9  # cool moonlight, not orange sand
+
+
+def test_pines_are_lit_on_the_side_of_the_sun():
+    h, w = SIZE[1], SIZE[0]
+
+    def brightening_to_the_right(sun_x: float) -> float:
+        """Mean left-to-right change of brightness inside the nearest pines (above their ground line)."""
+        near = themes.forest(h, w, PALETTES["day"], np.random.default_rng(2), (sun_x, 100.0))[-1]
+        grey = cv2.cvtColor(near.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        inside = cv2.erode((near.alpha == 255).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        inside[int(0.95 * h):] = False  # the ground strip under the trees
+        return float(np.gradient(grey, axis=1)[inside].mean())
+
+    assert brightening_to_the_right(0.95 * w) > 0.15  # a flat-coloured pine: about 0
+    assert brightening_to_the_right(0.05 * w) < -0.15

@@ -54,7 +54,7 @@ def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: in
     elif theme == "city":
         land = themes.city(height, width, palette, rng, night=time_of_day in ("night", "sunset"))
     elif theme == "forest":
-        land = themes.forest(height, width, palette, rng)
+        land = themes.forest(height, width, palette, rng, sun)
     elif theme == "desert":
         land = themes.desert(height, width, palette, rng, sun)
     elif theme == "sky":

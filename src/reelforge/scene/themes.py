@@ -210,9 +210,12 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
     return np.clip(color, 0, 1)
 
 
+PINE_TIERS = 5  # tiers of boughs on a pine
+
+
 def _pine(x: float, base: float, height: float, width: float) -> np.ndarray:
     """A pine tree silhouette polygon with jagged tiers, tip at the top."""
-    tiers = 5
+    tiers = PINE_TIERS
     points = [(x, base - height)]
     for i in range(1, tiers + 1):
         y = base - height + height * i / (tiers + 0.6)
@@ -229,26 +232,56 @@ def _pine(x: float, base: float, height: float, width: float) -> np.ndarray:
     return np.array(points, np.float32)
 
 
+def _pine_shade(polygon: np.ndarray, x: float, top: float, height: float, width: float, light_x: float,
+                shape: tuple[int, int]) -> tuple[tuple[slice, slice], np.ndarray, np.ndarray] | None:
+    """One pine's coverage and shading in its box: (box, coverage 0..1, shade around 1). Each tier of boughs
+    starts in the shadow of the tier above and catches light towards its tips; the side towards the light
+    (column ``light_x``) is brighter than the far side, its bough tips catching the light (shade over 1).
+    None when the pine is outside the picture."""
+    lo = np.maximum(np.floor(polygon.min(axis=0)).astype(int) - 1, 0)
+    hi = np.minimum(np.ceil(polygon.max(axis=0)).astype(int) + 2, (shape[1], shape[0]))
+    if (hi <= lo).any():
+        return None
+    box = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
+    coverage = polygon_mask(hi[1] - lo[1], hi[0] - lo[0], [polygon - lo])
+    rows = np.arange(lo[1], hi[1], dtype=np.float32)[:, None]
+    cols = np.arange(lo[0], hi[0], dtype=np.float32)[None, :]
+    tier = np.mod((rows - top) / (height / (PINE_TIERS + 0.6)), 1.0)  # 0 under a tier's boughs .. 1 at its tips
+    side = np.clip((cols - x) / (0.5 * width), -1, 1) * (1.0 if light_x > x else -1.0)  # +1 on the lit side
+    return box, coverage, (0.72 + 0.33 * tier) * (0.85 + 0.25 * side) + 0.8 * np.maximum(side, 0) * tier
+
+
 def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, ground: float, size: float,
-               count: int, tint: str, haze: float, depth: float) -> Layer:
-    """A row of pines standing on a ground line at ``ground`` (fraction of height)."""
-    trees = []
+               count: int, tint: str, haze: float, depth: float, sun: tuple[float, float]) -> Layer:
+    """A row of pines standing on a ground line at ``ground`` (fraction of height), shaded tier by tier and
+    lit on the side of the ``sun`` (or moon); haze flattens the far ones."""
+    mask = np.zeros((h, w), np.float32)
+    mask[int(ground * h):] = 1.0
+    shade = np.ones((h, w), np.float32)
     for x in np.sort(rng.uniform(-0.05, 1.05, count)):
         height = size * h * rng.uniform(0.6, 1.3)
         base = (ground + rng.uniform(-0.015, 0.015)) * h
-        trees.append(_pine(x * w, base, height, height * rng.uniform(0.32, 0.42)))
-    mask = polygon_mask(h, w, trees)
-    mask[int(ground * h):] = 1.0
-    color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, haze, rng, 0.3)
-    return make_layer(color, mask, depth)
+        width = height * rng.uniform(0.32, 0.42)
+        polygon = _pine(x * w, base, height, width)
+        pine = _pine_shade(polygon, x * w, base - height, height, width, sun[0], (h, w))
+        if pine is not None:
+            box, coverage, tree = pine
+            shade[box] += (tree - shade[box]) * coverage
+            mask[box] = np.maximum(mask[box], coverage)
+    color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, 0.0, rng, 0.3)
+    shade = 1.0 + (shade - 1.0) * (1.0 - haze)
+    # shade under 1 darkens the needles; over 1 it is the light's own colour catching them
+    light = hex_color(palette.sun) * 0.35
+    color = color * np.minimum(shade, 1.0)[:, :, None] + np.maximum(shade - 1.0, 0.0)[:, :, None] * light
+    return make_layer(mix(color, hex_color(palette.haze), haze), mask, depth)
 
 
-def forest(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
-    """Pine forests in three depths."""
+def forest(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tuple[float, float]) -> list[Layer]:
+    """Pine forests in three depths, shaded tier by tier and lit on the side of the sun or moon."""
     return [
-        _tree_line(h, w, rng, palette, HORIZON + 0.03, 0.06, 90, "#4f6e5a", 0.55, 0.4),
-        _tree_line(h, w, rng, palette, HORIZON + 0.13, 0.13, 40, "#2f5a3a", 0.25, 0.7),
-        _tree_line(h, w, rng, palette, 0.97, 0.42, 7, "#16301f", 0.0, 1.0),
+        _tree_line(h, w, rng, palette, HORIZON + 0.03, 0.06, 90, "#4f6e5a", 0.55, 0.4, sun),
+        _tree_line(h, w, rng, palette, HORIZON + 0.13, 0.13, 40, "#2f5a3a", 0.25, 0.7, sun),
+        _tree_line(h, w, rng, palette, 0.97, 0.42, 7, "#16301f", 0.0, 1.0, sun),
     ]
 
 
