@@ -288,8 +288,8 @@ def forest(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
 def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tuple[float, float]) -> list[Layer]:
     """Banded mesas far away, sand dunes in front: each lit on the side of the ``sun`` (or moon), in the shade
     on the other, in the colour of the sky's light at the horizon."""
-    # the sky's glow at the horizon, and the sun's (a moon adds little)
-    light = mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), 0.0 if palette.starry else 0.35)
+    # the sky's glow at the horizon, and the sun's (a moon's is weaker)
+    light = mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), 0.15 if palette.starry else 0.35)
     toward = 1.0 if sun[0] > w / 2 else -1.0  # the sun's side: +1 right
     rows = np.arange(h, dtype=np.float32)[:, None]
     layers = [_mesas(h, w, rng, palette, light, toward)]
