@@ -188,3 +188,12 @@ def test_pines_are_lit_on_the_side_of_the_sun():
 
     assert brightening_to_the_right(0.95 * w) > 0.15  # a flat-coloured pine: about 0
     assert brightening_to_the_right(0.05 * w) < -0.15
+
+
+def test_the_default_hills_are_a_meadow_with_wild_flowers():
+    image = flatten(build_layers("sky", "day", *SIZE, seed=4)).astype(np.int32)
+    meadow = image[int(0.85 * SIZE[1]) :]
+    flowers = meadow[..., 0] >= meadow[..., 1]  # white, yellow, pink and lavender specks; grass is green
+    assert 0.002 < flowers.mean() < 0.1
+    grass = meadow[~flowers]
+    assert (grass[:, 1] > grass[:, 0] + 20).mean() > 0.95

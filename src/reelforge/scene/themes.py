@@ -84,11 +84,46 @@ def mountains(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> 
 
 
 def rolling_hills(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
-    """Soft green hills under a big sky."""
+    """Soft green hills under a big sky, a meadow with wild flowers in front."""
     return [
         _range_layer(h, w, rng, palette, HORIZON + 0.04, 0.06, "#6f8f6a", 0.5, 0.5, roughness=0.35),
-        _range_layer(h, w, rng, palette, HORIZON + 0.2, 0.08, "#3e6b3a", 0.1, 1.0, roughness=0.3),
+        _meadow(h, w, rng, palette, HORIZON + 0.2, 0.08),
     ]
+
+
+FLOWERS = ("#fff6e0", "#ffd94a", "#f49ac1", "#b9a2f0")  # white, buttercup, pink, lavender
+
+
+def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest: float, height: float) -> Layer:
+    """A grassy hill from ``crest`` down (fractions of the height): lit by the sky at the horizon, its grass in
+    fine upright blades over broad patches of light, darker and more saturated towards the viewer, with wild
+    flowers that grow larger nearer the viewer."""
+    profile = ridge_profile(w, rng, roughness=0.3)
+    top = (crest - height * (profile * 0.5 + 0.5)) * h
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    near = np.clip((rows - top.min()) / (h - top.min()), 0, 1)  # 0 at the hill's top .. 1 at the bottom
+    light = _land_light(palette)
+    grass = mix(hex_color("#7fae4e"), hex_color("#2f6b2a"), near) * (0.2 + 0.85 * light)
+    blades = fractal_noise(h, w, rng, scale=0.004, octaves=2, stretch=0.15)  # thin upright streaks
+    patches = fractal_noise(h, w, rng, scale=0.3, octaves=3)  # broad light and shade over the slope
+    color = grass * (0.8 + 0.2 * blades + 0.2 * patches)[:, :, None]
+    color *= (1.0 + 0.12 * np.exp(-np.maximum(rows - top[None, :], 0) / (0.02 * h)))[:, :, None]  # a lit rim
+    count = int(w * h * 0.0012)
+    ys = top.min() + (h - top.min()) * rng.random(count) ** 0.7
+    xs = rng.uniform(0, w, count)
+    clumps = fractal_noise(h, w, rng, scale=0.15, octaves=3)  # flowers grow in drifts
+    tints = [hex_color(flower) * (0.25 + 0.85 * light) for flower in FLOWERS]
+    for x, y, kind, chance in zip(xs, ys, rng.integers(0, len(FLOWERS), count), rng.random(count)):
+        col, row = min(int(x), w - 1), min(int(y), h - 1)
+        if y > top[col] + 2 and chance < clumps[row, col] ** 2:
+            radius = 0.5 + 2.5 * (y - top.min()) / (h - top.min())
+            cv2.circle(color, (int(x * 16), int(y * 16)), int(radius * 16), tints[kind].tolist(), -1, cv2.LINE_AA, 4)
+    return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 1.0)
+
+
+def _land_light(palette: SkyPalette) -> np.ndarray:
+    """The light on open land: the sky's glow at the horizon and the sun's (a moon's is weaker)."""
+    return mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), 0.15 if palette.starry else 0.35)
 
 
 def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sky: np.ndarray) -> list[Layer]:
@@ -288,8 +323,7 @@ def forest(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
 def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tuple[float, float]) -> list[Layer]:
     """Banded mesas far away, sand dunes in front: each lit on the side of the ``sun`` (or moon), in the shade
     on the other, in the colour of the sky's light at the horizon."""
-    # the sky's glow at the horizon, and the sun's (a moon's is weaker)
-    light = mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), 0.15 if palette.starry else 0.35)
+    light = _land_light(palette)
     toward = 1.0 if sun[0] > w / 2 else -1.0  # the sun's side: +1 right
     rows = np.arange(h, dtype=np.float32)[:, None]
     layers = [_mesas(h, w, rng, palette, light, toward)]
