@@ -197,3 +197,11 @@ def test_the_default_hills_are_a_meadow_with_wild_flowers():
     assert 0.002 < flowers.mean() < 0.1
     grass = meadow[~flowers]
     assert (grass[:, 1] > grass[:, 0] + 20).mean() > 0.95
+
+
+def test_keywords_match_inflections_not_longer_words():
+    assert theme_of_text("Every morning brings a fresh start") == "sky"  # not "star": no planet for a start
+    assert theme_of_text("Search for the truth") != "ocean"  # not "sea"
+    assert theme_of_text("The rocket launched") == "space"  # not "rock"
+    assert theme_of_text("Hiking up there") == "mountains" and theme_of_text("Sunny skies") == "sky"
+    assert time_of_day("Starry and late") == "night" and atmosphere_of("It kept raining") == "rain"

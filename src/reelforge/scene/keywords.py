@@ -46,8 +46,22 @@ def words_of(text: str) -> list[str]:
     return [word.lower().strip("'") for word in _WORD.findall(text)]
 
 
+INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "y", "ies", "ly")  # endings a word may add to a stem
+
+
 def _matches(word: str, stem: str) -> bool:
-    return word == stem or (len(stem) >= 3 and word.startswith(stem) and len(word) - len(stem) <= 3)
+    """Whether ``word`` is ``stem`` or an inflection of it: "mountains", "hiking", "sunny" match, but "start"
+    does not match "star", nor "search" "sea", nor "rocket" "rock"."""
+    if word == stem:
+        return True
+    if len(stem) < 3:
+        return False
+    bases = {stem, stem + stem[-1]}  # sun -> sunny
+    if stem.endswith("e"):
+        bases.add(stem[:-1])  # hike -> hiking
+    if stem.endswith("y"):
+        bases.add(stem[:-1] + "i")  # sky -> skies
+    return any(word == base + ending for base in bases for ending in INFLECTIONS)
 
 
 def _best(words: list[str], table: dict[str, tuple[str, ...]]) -> str | None:
