@@ -114,6 +114,18 @@ def test_anime_inks_outlines_not_stars():
         assert not dark[sy - 6 : sy + 7, sx - 6 : sx + 7].any()  # a star gets no ring of ink
 
 
+def test_anime_leaves_small_shapes_uninked():
+    """Lit windows and flowers are small shapes whose edge rings hold more than 24 pixels: no ink rings on them."""
+    night = np.full((300, 300, 3), 25, np.uint8)
+    night[40:260, 60:240] = (90, 100, 140)  # a tower
+    for y in range(60, 230, 20):
+        for x in range(80, 215, 18):
+            night[y : y + 10, x : x + 9] = (255, 210, 120)  # its lit windows
+    dark = paint(Style.anime, night).max(axis=2) < 15
+    assert dark[35:45, 70:230].mean() > 0.05  # the tower's outline is inked
+    assert dark[60:240, 80:220].mean() < 0.01  # its windows are not ringed in ink
+
+
 def test_watercolor_pools_pigment_at_a_hard_edge_but_draws_no_ink():
     """Snow on rock: a hard edge darkens a little where the wash stops, it does not turn black."""
     snow_on_rock = np.empty((240, 240, 3), np.uint8)

@@ -40,7 +40,7 @@ def cinematic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
 
 ANIME_LEVELS = 6  # lightness bands
 ANIME_COLOUR_STEP = 14  # Lab a/b step
-ANIME_MIN_INK = 24  # pixels of an ink line, at the least
+ANIME_MIN_INK = 24  # pixels an ink line spans (its longer side), at the least
 ANIME_WASH_SLOPE = (1.0, 2.5)  # lightness levels a pixel (at a 700-pixel width): under the first, a smooth wash
 ANIME_WIDTH = 700
 
@@ -52,7 +52,8 @@ def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     Posterized in Lab: lightness in ANIME_LEVELS bands, the colour axes in coarser steps around grey, so shading
     bands into lighter and darker shades of one hue, never into other hues. Smooth washes (a sky's gradient, the
     glow around a moon) stay smooth, as in painted anime skies: posterized, they banded into rings and grey blobs.
-    Ink lines shorter than ANIME_MIN_INK pixels (stars, specks of texture) are dropped: ink outlines shapes.
+    Ink lines spanning fewer than ANIME_MIN_INK pixels (stars, specks of texture, flowers, a lit window's
+    ring) are dropped: ink outlines shapes.
     """
     smoothed = image
     for _ in range(2):
@@ -69,7 +70,8 @@ def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     if alpha is not None:
         edges |= cv2.Canny(alpha, 60, 160)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
-    long_lines = (stats[:, cv2.CC_STAT_AREA] >= ANIME_MIN_INK).astype(np.uint8) * 255
+    extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    long_lines = (extent >= ANIME_MIN_INK).astype(np.uint8) * 255
     long_lines[0] = 0  # the background component
     edges = long_lines[labels]
     ink = cv2.dilate(edges, np.ones((2, 2), np.uint8)).astype(np.float32)[:, :, None] / 255.0
