@@ -181,3 +181,21 @@ def test_timeline_scenes_play_at_their_times_with_their_own_look(render_cache, p
     archive = frames[round(7.0 * 15)].astype(float)
     red, _, blue = archive[..., 0].mean(), archive[..., 1].mean(), archive[..., 2].mean()
     assert red > blue + 15  # the astronaut photo in warm sepia, not a procedural sky
+
+
+def _moons(frame: np.ndarray) -> list[float]:
+    """Where bright discs (not stars: over 40 pixels) are across the top third of a frame (their x)."""
+    top = cv2.cvtColor(frame[: frame.shape[0] // 3], cv2.COLOR_RGB2GRAY)
+    _, _, stats, centres = cv2.connectedComponentsWithStats((top > 200).astype(np.uint8))
+    return [float(x) for (x, _), area in zip(centres[1:], stats[1:, cv2.CC_STAT_AREA]) if area > 40]
+
+
+def test_a_crossfade_between_two_night_scenes_shows_one_moon(render_cache):
+    scenes = [{"text": "The hills sleep under the moon.", "duration": 2.0, "theme": "sky", "time_of_day": "night"},
+              {"text": "The peaks are silver at night.", "duration": 2.0, "theme": "mountains",
+               "time_of_day": "night", "transition": "crossfade"}]
+    result, path = render_cache(scenes=scenes, seed=1, atmosphere="none", lighting="none", captions=False)
+    frames = decode_frames(path)
+    (first,), (second,) = _moons(frames[round(1.0 * 15)]), _moons(frames[round(3.0 * 15)])
+    assert abs(first - second) < 3  # one sky over the video: its moon stands where it stood
+    assert len(_moons(frames[round(2.0 * 15)])) == 1  # mid-crossfade: one moon, not two half-bright ones

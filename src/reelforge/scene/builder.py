@@ -27,26 +27,29 @@ DRAW_SCALE = 2  # themes are painted at 1/DRAW_SCALE of the full-frame source si
 
 
 def build_layers(theme: str, time_of_day: str, width: int, height: int, seed: int,
-                 paint_width: int | None = None) -> list[Layer]:
+                 paint_width: int | None = None, sky_seed: int | None = None) -> list[Layer]:
     """Draw a theme at source size (``width`` x ``height``), back layer first.
 
     It is painted ``paint_width`` pixels wide (default: half of ``width``), then resized up if that is smaller.
+    ``sky_seed`` (default: ``seed``) places the sun or moon: scenes of one video share it, so a crossfade
+    between two night scenes does not show two moons.
     """
+    sun_at = np.random.default_rng(seed if sky_seed is None else sky_seed).uniform(0.3, 0.7)
     paint_width = min(width, paint_width or width // DRAW_SCALE)
     if paint_width == width:
-        return _paint_theme(theme, time_of_day, width, height, seed)
-    small = _paint_theme(theme, time_of_day, paint_width, round(height * paint_width / width), seed)
+        return _paint_theme(theme, time_of_day, width, height, seed, sun_at)
+    small = _paint_theme(theme, time_of_day, paint_width, round(height * paint_width / width), seed, sun_at)
     return [upscale_layer(layer, width, height) for layer in small]
 
 
-def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: int) -> list[Layer]:
+def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: int, sun_at: float) -> list[Layer]:
     rng = np.random.default_rng(seed)
     if theme == "space":
         return themes.space(height, width, rng)
     if theme == "abstract":
         return themes.abstract(height, width, rng)
     palette = PALETTES[time_of_day]
-    sky, sun = themes.sky_layer(height, width, palette, rng)
+    sky, sun = themes.sky_layer(height, width, palette, rng, sun_at)
     if theme == "mountains":
         land = themes.mountains(height, width, palette, rng)
     elif theme == "ocean":

@@ -36,14 +36,14 @@ PALETTES: dict[str, SkyPalette] = {
 }
 
 
-def sky_image(height: int, width: int, horizon: float, palette: SkyPalette,
-              rng: np.random.Generator) -> tuple[np.ndarray, tuple[float, float]]:
-    """The sky above ``horizon`` (fraction of height) and continued below it, float RGB; and where its sun (or
-    moon) is, in pixels."""
+def sky_image(height: int, width: int, horizon: float, palette: SkyPalette, rng: np.random.Generator,
+              sun_at: float) -> tuple[np.ndarray, tuple[float, float]]:
+    """The sky above ``horizon`` (fraction of height) and continued below it, float RGB, its sun (or moon) at
+    ``sun_at`` of the width; and where that is, in pixels."""
     horizon_row = horizon * height
     stops = [(p * horizon, c) for p, c in palette.stops] + [(1.0, palette.stops[-1][1])]
     image = vertical_gradient(height, width, stops)
-    sun_x = width * rng.uniform(0.3, 0.7)
+    sun_x = width * sun_at
     sun_y = horizon_row * (1.0 - palette.sun_height) + (0.0 if palette.sun_height > 0.3 else -0.02 * height)
     radius = palette.sun_size * width
     glow = radial_glow(height, width, (sun_x, sun_y), radius * 2.5, falloff=1.6)

@@ -501,8 +501,9 @@ def abstract(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
     return layers
 
 
-def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator,
+def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun_at: float,
               horizon: float = HORIZON) -> tuple[Layer, tuple[float, float]]:
-    """The opaque back layer of every landscape theme, and where its sun (or moon) is, in pixels."""
-    image, sun = sky_image(h, w, horizon, palette, rng)
+    """The opaque back layer of every landscape theme, its sun (or moon) at ``sun_at`` of the width; and where
+    that is, in pixels."""
+    image, sun = sky_image(h, w, horizon, palette, rng, sun_at)
     return make_layer(image, None, 0.15), sun
