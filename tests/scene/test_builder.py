@@ -90,15 +90,18 @@ def test_mountain_faces_are_lit_broadly_not_in_vertical_streaks(time_of_day, see
 @pytest.mark.parametrize("seed", [2, 5])
 def test_a_wet_night_street_mirrors_the_lit_skyline(seed):
     """Under a night skyline the street shows its lit windows: the brightness of the blocks just above the
-    street, column by column, comes back in the street just below them (the old street of noise streaks did
-    not follow the buildings at all)."""
+    street, across the width, comes back in the street just below them (the old street of noise streaks did
+    not follow the buildings at all: -0.1). Compared at the scale of the ripples that shift the mirror image
+    sideways (about 6 pixels): column by column, the same street correlates at 0.2-0.6 depending on the layout."""
     width, height = 702, 1248
     image = cv2.cvtColor(flatten(build_layers("city", "night", width, height, seed)), cv2.COLOR_RGB2GRAY)
     street_top = int((HORIZON + 0.16) * height)
-    blocks = image[street_top - 60 : street_top - 4].astype(np.float32).mean(axis=0)
-    street = image[street_top + 4 : street_top + 60].astype(np.float32).mean(axis=0)
-    assert np.corrcoef(blocks, street)[0, 1] > 0.5
-    assert street.mean() > image[-40:].astype(np.float32).mean()  # brightest near the blocks it mirrors
+    blocks, street, near_viewer = (
+        cv2.GaussianBlur(image[rows].astype(np.float32).mean(axis=0)[None, :], (0, 0), 6)[0]
+        for rows in (slice(street_top - 60, street_top - 4), slice(street_top + 4, street_top + 60), slice(-60, None)))
+    assert np.corrcoef(blocks, street)[0, 1] > 0.4
+    # the mirror image fades away from the blocks it mirrors
+    assert np.corrcoef(blocks, street)[0, 1] > np.corrcoef(blocks, near_viewer)[0, 1] + 0.2
 
 
 @pytest.mark.parametrize("seed", [3, 8])
