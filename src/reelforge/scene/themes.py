@@ -246,6 +246,7 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
 
 
 PINE_TIERS = 5  # tiers of boughs on a pine
+FLAT_HAZE = 0.5  # pines this far into the haze are drawn flat: their shading would hardly show
 
 
 def _pine(x: float, base: float, height: float, width: float) -> np.ndarray:
@@ -289,20 +290,26 @@ def _pine_shade(polygon: np.ndarray, x: float, top: float, height: float, width:
 def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, ground: float, size: float,
                count: int, tint: str, haze: float, depth: float, sun: tuple[float, float]) -> Layer:
     """A row of pines standing on a ground line at ``ground`` (fraction of height), shaded tier by tier and
-    lit on the side of the ``sun`` (or moon); haze flattens the far ones."""
+    lit on the side of the ``sun`` (or moon); in a haze of FLAT_HAZE or more, flat silhouettes."""
     mask = np.zeros((h, w), np.float32)
     mask[int(ground * h):] = 1.0
     shade = np.ones((h, w), np.float32)
+    flat = []
     for x in np.sort(rng.uniform(-0.05, 1.05, count)):
         height = size * h * rng.uniform(0.6, 1.3)
         base = (ground + rng.uniform(-0.015, 0.015)) * h
         width = height * rng.uniform(0.32, 0.42)
         polygon = _pine(x * w, base, height, width)
-        pine = _pine_shade(polygon, x * w, base - height, height, width, sun[0], (h, w))
+        pine = None if haze >= FLAT_HAZE else _pine_shade(polygon, x * w, base - height, height, width, sun[0],
+                                                           (h, w))
         if pine is not None:
             box, coverage, tree = pine
             shade[box] += (tree - shade[box]) * coverage
             mask[box] = np.maximum(mask[box], coverage)
+        else:
+            flat.append(polygon)
+    if flat:
+        mask = np.maximum(mask, polygon_mask(h, w, flat))
     color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, 0.0, rng, 0.3)
     shade = 1.0 + (shade - 1.0) * (1.0 - haze)
     # shade under 1 darkens the needles; over 1 it is the light's own colour catching them
