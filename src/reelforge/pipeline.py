@@ -144,7 +144,8 @@ def scene_layers(request: VideoRequest, scene: ScenePlan, lut: Lut3D | None, siz
     if scene.background_image is not None:
         layers = image_layers(scene.background_image, width, height)
     else:
-        layers = build_layers(scene.theme, scene.time_of_day, width, height, scene.seed, paint_width, request.seed)
+        layers = build_layers(scene.theme, scene.time_of_day, width, height, scene.seed, paint_width,
+                              sky_seed=request.seed)
     if scene.atmosphere == "fog":
         layers = fog_layers(layers, 0.55, scene.seed)
     styled: list[Layer] = []

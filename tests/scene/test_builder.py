@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from reelforge.scene import THEMES, TIMES_OF_DAY, build_layers, flatten, image_layers
-from reelforge.scene.keywords import atmosphere_of, theme_of_text, time_of_day
+from reelforge.scene.keywords import atmosphere_of, theme_of_text, theme_or_none, time_of_day
 from reelforge.scene import themes
 from reelforge.scene.sky import PALETTES
 from reelforge.scene.themes import HORIZON
@@ -194,7 +194,7 @@ def test_pines_are_lit_on_the_side_of_the_sun():
 
 
 def test_the_default_hills_are_a_meadow_with_wild_flowers():
-    image = flatten(build_layers("sky", "day", *SIZE, seed=4)).astype(np.int32)
+    image = flatten(build_layers("sky", "day", *SIZE, seed=4, paint_width=SIZE[0])).astype(np.int32)
     meadow = image[int(0.85 * SIZE[1]) :]
     flowers = meadow[..., 0] >= meadow[..., 1]  # white, yellow, pink and lavender specks; grass is green
     assert 0.002 < flowers.mean() < 0.1
@@ -208,3 +208,23 @@ def test_keywords_match_inflections_not_longer_words():
     assert theme_of_text("The rocket launched") == "space"  # not "rock"
     assert theme_of_text("Hiking up there") == "mountains" and theme_of_text("Sunny skies") == "sky"
     assert time_of_day("Starry and late") == "night" and atmosphere_of("It kept raining") == "rain"
+    for unrelated in ("Pins and needles", "Tidy your desk", "Skiing fast"):  # not pine, tide or sky
+        assert theme_or_none(unrelated) is None, unrelated
+    assert atmosphere_of("Firs") is None  # not fire
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_low_sun_lays_a_path_of_light_brightest_at_the_horizon(seed):
+    """Where waves are too fine to draw, near the horizon, their glitter averages into a smear of the sun under
+    it, brighter than the sea beside it and brightest at the horizon (a sharp mirror there showed a second sun
+    under the horizon and a path brightening towards the viewer)."""
+    image = cv2.cvtColor(flatten(build_layers("ocean", "sunset", *SIZE, seed=seed)), cv2.COLOR_RGB2GRAY)
+    image = image.astype(np.float32)
+    horizon = int(HORIZON * SIZE[1])
+    _, sun_x = np.unravel_index(np.argmax(cv2.GaussianBlur(image[:horizon], (0, 0), 3)), (horizon, SIZE[0]))
+    band = image[horizon + 1 : horizon + int(0.15 * SIZE[1])]
+    under = band[:, max(sun_x - 3, 0) : sun_x + 4].mean(axis=1)
+    beside = band[:, np.r_[0 : max(sun_x - 40, 1), min(sun_x + 40, SIZE[0] - 1) : SIZE[0]]].mean(axis=1)
+    path = under - beside
+    assert path[:20].mean() > 25
+    assert path[:20].mean() > 1.2 * path[20:60].mean()

@@ -287,6 +287,6 @@ class PortraitCharacter:
             teeth = np.clip((arch - ys) / feather + 0.5, 0.0, 1.0) * (1.0 - side ** 2) ** 1.5
             lit = (0.85 + 0.1 * np.clip(below / (0.04 * self.eyes), 0.0, 1.0)) * (1.0 - 0.2 * seam)
             light, enamel = light * (1.0 - teeth), teeth * lit
-        mix = np.column_stack([self.flesh, self.teeth, np.full(3, 0.5)]).astype(np.float32)  # rounds, too
-        colour = cv2.transform(cv2.merge([light.astype(np.float32), enamel.astype(np.float32)]), mix)
+        blend = np.column_stack([self.flesh, self.teeth, np.full(3, 0.5)]).astype(np.float32)  # rounds, too
+        colour = cv2.transform(cv2.merge([light.astype(np.float32), enamel.astype(np.float32)]), blend)
         patch[:] = cv2.blendLinear(colour.astype(np.uint8), patch, alpha, 1.0 - alpha)

@@ -50,18 +50,19 @@ INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "y", "ies", "ly")  # endings
 
 
 def _matches(word: str, stem: str) -> bool:
-    """Whether ``word`` is ``stem`` or an inflection of it: "mountains", "hiking", "sunny" match, but "start"
-    does not match "star", nor "search" "sea", nor "rocket" "rock"."""
+    """Whether ``word`` is ``stem`` or an inflection of it: "mountains", "hiking", "sunny", "skies" match, but
+    "start" does not match "star", nor "search" "sea", "rocket" "rock", "pins" "pine" or "tidy" "tide"."""
     if word == stem:
         return True
     if len(stem) < 3:
         return False
-    bases = {stem, stem + stem[-1]}  # sun -> sunny
+    forms = {stem + ending for ending in INFLECTIONS}
+    forms |= {stem + stem[-1] + ending for ending in ("y", "ing", "ed", "er", "ers")}  # sun -> sunny
     if stem.endswith("e"):
-        bases.add(stem[:-1])  # hike -> hiking
+        forms |= {stem[:-1] + ending for ending in ("ing", "ed", "er", "ers")}  # hike -> hiking
     if stem.endswith("y"):
-        bases.add(stem[:-1] + "i")  # sky -> skies
-    return any(word == base + ending for base in bases for ending in INFLECTIONS)
+        forms |= {stem[:-1] + ending for ending in ("ies", "ied")}  # sky -> skies
+    return word in forms
 
 
 def _best(words: list[str], table: dict[str, tuple[str, ...]]) -> str | None:

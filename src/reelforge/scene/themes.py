@@ -92,6 +92,7 @@ def rolling_hills(h: int, w: int, palette: SkyPalette, rng: np.random.Generator)
 
 
 FLOWERS = ("#fff6e0", "#ffd94a", "#f49ac1", "#b9a2f0")  # white, buttercup, pink, lavender
+FOAM = np.array([0.95, 0.97, 0.98], np.float32)
 
 
 def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest: float, height: float) -> Layer:
@@ -103,7 +104,7 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
     rows = np.arange(h, dtype=np.float32)[:, None]
     near = np.clip((rows - top.min()) / (h - top.min()), 0, 1)  # 0 at the hill's top .. 1 at the bottom
     light = _land_light(palette)
-    grass = mix(hex_color("#7fae4e"), hex_color("#2f6b2a"), near) * (0.2 + 0.85 * light)
+    grass = _lit(mix(hex_color("#7fae4e"), hex_color("#2f6b2a"), near), light)
     blades = fractal_noise(h, w, rng, scale=0.004, octaves=2, stretch=0.15)  # thin upright streaks
     patches = fractal_noise(h, w, rng, scale=0.3, octaves=3)  # broad light and shade over the slope
     color = grass * (0.8 + 0.2 * blades + 0.2 * patches)[:, :, None]
@@ -112,11 +113,11 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
     ys = top.min() + (h - top.min()) * rng.random(count) ** 0.7
     xs = rng.uniform(0, w, count)
     clumps = fractal_noise(h, w, rng, scale=0.15, octaves=3)  # flowers grow in drifts
-    tints = [hex_color(flower) * (0.25 + 0.85 * light) for flower in FLOWERS]
+    tints = [_lit(hex_color(flower), light) for flower in FLOWERS]
     for x, y, kind, chance in zip(xs, ys, rng.integers(0, len(FLOWERS), count), rng.random(count)):
         col, row = min(int(x), w - 1), min(int(y), h - 1)
         if y > top[col] + 2 and chance < clumps[row, col] ** 2:
-            radius = 0.5 + 2.5 * (y - top.min()) / (h - top.min())
+            radius = (0.5 + 2.5 * (y - top.min()) / (h - top.min())) * h / 1248  # sized for a 1248-row painting
             cv2.circle(color, (int(x * 16), int(y * 16)), int(radius * 16), tints[kind].tolist(), -1, cv2.LINE_AA, 4)
     return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 1.0)
 
@@ -126,12 +127,24 @@ def _land_light(palette: SkyPalette) -> np.ndarray:
     return mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), 0.15 if palette.starry else 0.35)
 
 
+def _lit(colour: np.ndarray, light: np.ndarray) -> np.ndarray:
+    """A surface's colour under ``light`` (an RGB light, 0..1), with a little ambient light."""
+    return colour * (0.2 + 0.85 * light)
+
+
+def _foam(light: np.ndarray) -> np.ndarray:
+    """The white of foam under ``light``: brighter than the lit surfaces around it."""
+    return FOAM * (0.35 + 0.7 * light)
+
+
 def ocean(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sky: np.ndarray) -> list[Layer]:
     """A distant headland running down into the sea, the sea mirroring ``sky`` (the back layer's RGB) in waves
     seen in perspective, lines of surf, and a sandy beach with wet sand and a lace of foam."""
     sky = sky.astype(np.float32) / 255.0
     horizon = int(HORIZON * h)
-    light = sky[max(horizon - 2, 0)].mean(axis=0)  # the sky's colour at the horizon lights the water and sand
+    # the sea, its foam and the sand are lit by the sky as drawn at the horizon (its sun's glow, its clouds):
+    # the sea mirrors that sky, and the beach must match it
+    light = sky[max(horizon - 2, 0)].mean(axis=0)
     taper = np.clip((np.linspace(-1, 1, w) * rng.choice([-1, 1]) - 0.1) * 2.5, 0, 1).astype(np.float32)
     headland = _range_layer(h, w, rng, palette, HORIZON + 0.001, 0.05, "#4c5a6a", 0.55, 0.4, roughness=0.4,
                             taper=taper * taper * (3 - 2 * taper))
@@ -170,7 +183,7 @@ def _sea(sky: np.ndarray, horizon: int, light: np.ndarray, palette: SkyPalette,
     across = (np.arange(w, dtype=np.float32)[None, :] - w / 2) / sea_h * distance
     slope_x = np.zeros((sea_h, w), np.float32)
     slope_z = np.zeros((sea_h, w), np.float32)
-    calm = np.ones((sea_h, 1), np.float32)  # the part of the waves too fine to draw
+    drawn = np.ones((sea_h, 1), np.float32)  # the part of the wave trains coarse enough to draw at each row
     for train in range(SEA_WAVES):
         wavelength = 1.6 * 0.6**train
         heading = rng.normal(0.0, 0.25)  # long crests rolling in towards the shore
@@ -178,7 +191,7 @@ def _sea(sky: np.ndarray, horizon: int, light: np.ndarray, palette: SkyPalette,
         kx, kz = k * np.sin(heading), k * np.cos(heading)
         period = 2 * np.pi * below**2 / (abs(kz) * sea_h + 1e-6)  # rows a wave spans at each distance
         fade = np.clip((period - 2.5) / 4.0, 0.0, 1.0)
-        calm -= (1.0 - fade) / SEA_WAVES
+        drawn -= (1.0 - fade) / SEA_WAVES
         slope = SEA_STEEPNESS * 0.8**train * np.sin(rng.uniform(0, 2 * np.pi) + kx * across + kz * distance) * fade
         slope_x += slope * np.sin(heading)
         slope_z += slope * np.cos(heading)
@@ -189,7 +202,7 @@ def _sea(sky: np.ndarray, horizon: int, light: np.ndarray, palette: SkyPalette,
     smeared = cv2.resize(cv2.GaussianBlur(small, (0, 0), sigmaX=0.002 * w, sigmaY=0.06 * h / 8), (w, horizon),
                          interpolation=cv2.INTER_LINEAR)
     mirror = mix(*[cv2.remap(image, map_x, np.minimum(map_y, horizon - 1.0), cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_REFLECT) for image in (sky, smeared)], calm)
+                             borderMode=cv2.BORDER_REFLECT) for image in (sky, smeared)], 1.0 - drawn)
     water = mix(hex_color("#1a4f78"), hex_color(palette.ground), 0.35) * (0.25 + 0.8 * float(light.mean()))
     grazing = np.clip(below / focal - 2.0 * slope_z, 0.02, 1.0)  # the sine of the view's angle to the waves
     reflectance = 0.02 + 0.98 * (1.0 - grazing) ** 5  # Schlick's Fresnel
@@ -215,7 +228,7 @@ def _surf(sea: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
         face += np.clip(1.0 + past / 3.0, 0, 1) * (past < 0) * broken
     lace = fractal_noise(h, w, rng, scale=0.015, octaves=3, stretch=4.0)
     foam = np.clip(foam * (0.4 + 0.9 * lace), 0, 1)
-    white = np.array([0.95, 0.97, 0.98], np.float32) * (0.35 + 0.7 * light)
+    white = _foam(light)
     sea = mix(sea, mix(sea, white, 0.25), face * 0.6)
     return mix(sea, white, foam)
 
@@ -227,7 +240,7 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
     h, w = sky.shape[:2]
     rows = np.arange(h, dtype=np.float32)[:, None]
     below = rows - shore[None, :]
-    sand = hex_color("#e3cba0") * (0.2 + 0.85 * light)
+    sand = _lit(hex_color("#e3cba0"), light)
     grain = fractal_noise(h, w, rng, scale=0.01, octaves=3)
     ripples = np.sin(rows * (2 * np.pi / (0.012 * h)) + 8.0 * fractal_noise(h, w, rng, scale=0.15, octaves=2))
     color = sand[None, None, :] * (0.93 + 0.12 * grain + 0.03 * ripples)[:, :, None]
@@ -241,7 +254,7 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
     past = below - swash
     edge = np.where(past > 0, np.exp(-np.maximum(past, 0)), 0.35 * np.exp(np.minimum(past, 0) / (0.004 * h)))
     edge *= np.clip(fractal_noise(h, w, rng, scale=0.03, octaves=3) * 2.0 - 0.4, 0, 1)
-    color = mix(color, np.array([0.95, 0.96, 0.96], np.float32) * (0.35 + 0.7 * light), edge)
+    color = mix(color, _foam(light), edge)
     return np.clip(color, 0, 1)
 
 
@@ -300,20 +313,18 @@ def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, gr
         base = (ground + rng.uniform(-0.015, 0.015)) * h
         width = height * rng.uniform(0.32, 0.42)
         polygon = _pine(x * w, base, height, width)
-        pine = None if haze >= FLAT_HAZE else _pine_shade(polygon, x * w, base - height, height, width, sun[0],
-                                                           (h, w))
-        if pine is not None:
+        if haze >= FLAT_HAZE:
+            flat.append(polygon)
+        elif (pine := _pine_shade(polygon, x * w, base - height, height, width, sun[0], (h, w))) is not None:
             box, coverage, tree = pine
             shade[box] += (tree - shade[box]) * coverage
             mask[box] = np.maximum(mask[box], coverage)
-        else:
-            flat.append(polygon)
     if flat:
         mask = np.maximum(mask, polygon_mask(h, w, flat))
     color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, 0.0, rng, 0.3)
     shade = 1.0 + (shade - 1.0) * (1.0 - haze)
     # shade under 1 darkens the needles; over 1 it is the light's own colour catching them
-    light = hex_color(palette.sun) * 0.35
+    light = hex_color(palette.sun) * (0.15 if palette.starry else 0.35)  # a moon's is weaker
     color = color * np.minimum(shade, 1.0)[:, :, None] + np.maximum(shade - 1.0, 0.0)[:, :, None] * light
     return make_layer(mix(color, hex_color(palette.haze), haze), mask, depth)
 
@@ -343,7 +354,7 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
         faces = toward * np.tanh(slope * 2.0)  # the slope turned to the sun is lit
         smooth = cv2.GaussianBlur(top[None, :], (0, 0), sigmaX=0.01 * w)  # ripples follow the dune, not its grain
         ripples = np.sin((rows - smooth) / (0.006 * h) + fractal_noise(h, w, rng, 0.2, 3) * 10.0)
-        sand = mix(hex_color(tone), hex_color(palette.ground), 0.15) * (0.2 + 0.85 * light)
+        sand = _lit(mix(hex_color(tone), hex_color(palette.ground), 0.15), light)
         shade = 0.85 + 0.18 * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
         color = sand[None, None, :] * shade[:, :, None]
         color = mix(color, hex_color(palette.haze), 0.15 if depth < 1 else 0.0)
@@ -375,7 +386,7 @@ def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light:
     strata = np.sin(rows / (0.012 * h) + 1.5 * fractal_noise(h, w, rng, 0.5, 2))  # thick bands of rock
     rock = mix(hex_color("#9c4329"), hex_color("#d9a070"), 0.5 + 0.4 * strata)
     weathering = fractal_noise(h, w, rng, scale=0.05, octaves=4)
-    color = rock * (0.25 + 0.9 * light) * (0.92 + 0.12 * weathering)[:, :, None] * (0.8 + 0.25 * lit)[None, :, None]
+    color = _lit(rock, light) * (0.92 + 0.12 * weathering)[:, :, None] * (0.8 + 0.25 * lit)[None, :, None]
     color = mix(color, hex_color(palette.haze), 0.45)
     return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 0.4)
 
