@@ -66,3 +66,14 @@ def test_particles_hide_behind_what_stands_in_front_and_are_unchanged_elsewhere(
         assert np.array_equal(shown[:, : middle - 1], plain[:, : middle - 1])
         assert np.array_equal(shown[:, middle + 1 :], alone[:, middle + 1 :])
     assert not np.array_equal(planes(free)[0][:, : SIZE[0] // 2], planes(grey)[0][:, : SIZE[0] // 2])
+
+
+def test_each_seed_rains_in_its_own_place_and_a_seed_always_in_the_same():
+    def rained(seed: int) -> np.ndarray:
+        i420 = rgb_to_i420(np.full((SIZE[1], SIZE[0], 3), 60, np.uint8))
+        FrameFinisher(STYLES[Style.realistic], SIZE, 24, seed=seed, particles=["rain"]).particles(i420, "rain", 0.5)
+        return planes(i420)[0].astype(np.int16)
+
+    assert np.array_equal(rained(3), rained(3))
+    drops = [rained(seed) > 90 for seed in (3, 4)]
+    assert drops[0].mean() > 0.002 and (drops[0] & drops[1]).mean() < 0.5 * drops[0].mean()
