@@ -228,3 +228,15 @@ def test_a_low_sun_lays_a_path_of_light_brightest_at_the_horizon(seed):
     path = under - beside
     assert path[:20].mean() > 25
     assert path[:20].mean() > 1.2 * path[20:60].mean()
+
+
+def test_mist_fills_the_valleys_between_mountain_ranges():
+    palette = PALETTES["day"]
+    middle = build_layers("mountains", "day", *SIZE, seed=2)[2]  # sky, far range, middle range, near slope
+    rows = np.arange(SIZE[1])[:, None]
+    crest = np.argmax(middle.alpha > 127, axis=0)[None, :]
+    haze = np.array([int(palette.haze[i : i + 2], 16) for i in (1, 3, 5)], np.float32)
+    away = np.abs(middle.rgb.astype(np.float32) - haze).sum(axis=2)  # how far each pixel is from the haze
+    under_crest = (rows > crest + 0.03 * SIZE[1]) & (rows < crest + 0.06 * SIZE[1])
+    foot = np.broadcast_to((rows > crest.mean() + 0.2 * SIZE[1]) & (rows < crest.mean() + 0.25 * SIZE[1]), away.shape)
+    assert away[foot].mean() < 0.6 * away[under_crest].mean()

@@ -48,9 +48,10 @@ def _face_light(top: np.ndarray, below: np.ndarray, w: int, h: int) -> np.ndarra
 
 def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest: float, height: float,
                  tint: str, haze: float, depth: float, snow: bool = False, roughness: float = 0.55,
-                 taper: np.ndarray | float = 1.0) -> Layer:
+                 taper: np.ndarray | float = 1.0, mist: float = 0.0) -> Layer:
     """A mountain range: a fractal ridge, sun-side slopes lit, snow on the peaks, faded into haze; ``taper``
-    (0..1 a column) scales its height, so a headland can run down to the sea."""
+    (0..1 a column) scales its height, so a headland can run down to the sea; ``mist`` (0..1) fills the valley
+    at its foot with haze, so ranges stand apart in layers."""
     profile = ridge_profile(w, rng, roughness=roughness)
     top = (crest - height * (profile * 0.5 + 0.5) * taper) * h
     mask = silhouette_mask(h, w, top)
@@ -70,6 +71,10 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
         snow_color = mix(np.array([0.93, 0.95, 1.0], np.float32), hex_color(palette.sun), 0.3)
         snow_color = snow_color[None, None, :] * (1.0 + 0.2 * slope * fade)[:, :, None]
         color = mix(color, snow_color, snow_mask * 0.92)
+    if mist:
+        ridge = cv2.GaussianBlur(top[None, :].astype(np.float32), (0, 0), 0.03 * w)  # the mist lies level
+        foot = np.clip((np.arange(h, dtype=np.float32)[:, None] - ridge - 0.06 * h) / (0.12 * h), 0, 1) ** 1.5
+        haze = haze + (1.0 - haze) * mist * foot
     color = mix(color, hex_color(palette.haze), haze)
     return make_layer(np.clip(color, 0, 1), mask, depth)
 
@@ -77,8 +82,8 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
 def mountains(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
     """Three ranges receding into haze."""
     return [
-        _range_layer(h, w, rng, palette, HORIZON - 0.02, 0.16, "#7d8aa6", 0.55, 0.45, snow=True),
-        _range_layer(h, w, rng, palette, HORIZON + 0.06, 0.2, "#5a6478", 0.3, 0.7, snow=True),
+        _range_layer(h, w, rng, palette, HORIZON - 0.02, 0.16, "#7d8aa6", 0.55, 0.45, snow=True, mist=0.6),
+        _range_layer(h, w, rng, palette, HORIZON + 0.06, 0.2, "#5a6478", 0.3, 0.7, snow=True, mist=0.5),
         _range_layer(h, w, rng, palette, HORIZON + 0.22, 0.1, "#2f3b2c", 0.05, 1.0, roughness=0.45),
     ]
 
