@@ -161,7 +161,7 @@ def test_dunes_are_lit_on_the_side_of_the_sun():
 
     left, alpha = front_dune(0.1 * w)
     right, _ = front_dune(0.9 * w)
-    crest = np.argmax(alpha > 127, axis=0)
+    crest = _first_opaque_rows(alpha)
     slope = np.gradient(cv2.GaussianBlur(crest.astype(np.float32)[None, :], (0, 0), 0.01 * w)[0])
     band = [slice(row + 2, row + 30) for row in crest]
     lit_from_left = np.array([left[rows, col].mean() - right[rows, col].mean() for col, rows in enumerate(band)])
@@ -234,7 +234,7 @@ def test_mist_fills_the_valleys_between_mountain_ranges():
     palette = PALETTES["day"]
     middle = build_layers("mountains", "day", *SIZE, seed=2)[2]  # sky, far range, middle range, near slope
     rows = np.arange(SIZE[1])[:, None]
-    crest = np.argmax(middle.alpha > 127, axis=0)[None, :]
+    crest = _first_opaque_rows(middle.alpha)[None, :]
     haze = np.array([int(palette.haze[i : i + 2], 16) for i in (1, 3, 5)], np.float32)
     away = np.abs(middle.rgb.astype(np.float32) - haze).sum(axis=2)  # how far each pixel is from the haze
     under_crest = (rows > crest + 0.03 * SIZE[1]) & (rows < crest + 0.06 * SIZE[1])

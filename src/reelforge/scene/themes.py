@@ -127,9 +127,14 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
     return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 1.0)
 
 
+def _sunlight(palette: SkyPalette) -> float:
+    """How strongly the palette's sun lights the land it shines on (a moon's light is weaker)."""
+    return 0.15 if palette.starry else 0.35
+
+
 def _land_light(palette: SkyPalette) -> np.ndarray:
-    """The light on open land: the sky's glow at the horizon and the sun's (a moon's is weaker)."""
-    return mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), 0.15 if palette.starry else 0.35)
+    """The light on open land: the sky's glow at the horizon and the sun's."""
+    return mix(hex_color(palette.stops[-1][1]), hex_color(palette.sun), _sunlight(palette))
 
 
 def _lit(colour: np.ndarray, light: np.ndarray) -> np.ndarray:
@@ -329,7 +334,7 @@ def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, gr
     color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, 0.0, rng, 0.3)
     shade = 1.0 + (shade - 1.0) * (1.0 - haze)
     # shade under 1 darkens the needles; over 1 it is the light's own colour catching them
-    light = hex_color(palette.sun) * (0.15 if palette.starry else 0.35)  # a moon's is weaker
+    light = hex_color(palette.sun) * _sunlight(palette)
     color = color * np.minimum(shade, 1.0)[:, :, None] + np.maximum(shade - 1.0, 0.0)[:, :, None] * light
     return make_layer(mix(color, hex_color(palette.haze), haze), mask, depth)
 
@@ -355,9 +360,8 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
         profile = np.sin(x * rng.uniform(0.6, 1.2) + rng.uniform(0, 6)) + 0.3 * ridge_profile(w, rng, 0.4)
         top = (crest - amp * (profile * 0.5 + 0.5)) * h
         below = rows - top[None, :]
-        slope = cv2.GaussianBlur(np.gradient(top).astype(np.float32)[None, :], (0, 0), sigmaX=0.01 * w)
-        faces = toward * np.tanh(slope * 2.0)  # the slope turned to the sun is lit
-        smooth = cv2.GaussianBlur(top[None, :], (0, 0), sigmaX=0.01 * w)  # ripples follow the dune, not its grain
+        smooth = cv2.GaussianBlur(top[None, :], (0, 0), sigmaX=0.01 * w)  # the dune's shape, not its grain
+        faces = toward * np.tanh(np.gradient(smooth, axis=1) * 2.0)  # the slope turned to the sun is lit
         ripples = np.sin((rows - smooth) / (0.006 * h) + fractal_noise(h, w, rng, 0.2, 3) * 10.0)
         sand = _lit(mix(hex_color(tone), hex_color(palette.ground), 0.15), light)
         shade = 0.85 + 0.18 * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
