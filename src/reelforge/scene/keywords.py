@@ -27,7 +27,8 @@ TIME_WORDS: dict[str, tuple[str, ...]] = {
     "dawn": ("dawn", "sunrise", "morning", "wake", "begin", "first", "early"),
     "sunset": ("sunset", "dusk", "evening", "golden", "end", "last", "warm"),
     "night": ("night", "dark", "midnight", "moon", "star", "sleep", "late", "neon", "mystery", "secret"),
-    "day": ("day", "noon", "bright", "sunny", "afternoon", "clear"),
+    "day": ("day", "noon", "midday", "bright", "sunny", "afternoon", "clear", "heat", "hot", "summer",
+            "scorch", "blaze"),
 }
 
 ATMOSPHERE_WORDS: dict[str, tuple[str, ...]] = {

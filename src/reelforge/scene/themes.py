@@ -142,6 +142,14 @@ def _lit(colour: np.ndarray, light: np.ndarray) -> np.ndarray:
     return colour * (0.2 + 0.85 * light)
 
 
+def _by_moonlight(colour: np.ndarray, palette: SkyPalette) -> np.ndarray:
+    """A surface's colour as the eye sees it under the palette's light: by the moon most of its hue is gone."""
+    if not palette.starry:
+        return colour
+    grey = colour @ np.array([0.3, 0.59, 0.11], np.float32)
+    return mix(colour, grey[..., None], 0.7)
+
+
 def _foam(light: np.ndarray) -> np.ndarray:
     """The white of foam under ``light``: brighter than the lit surfaces around it."""
     return FOAM * (0.35 + 0.7 * light)
@@ -270,6 +278,7 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
 
 PINE_TIERS = 5  # tiers of boughs on a pine
 FLAT_HAZE = 0.5  # pines this far into the haze are drawn flat: their shading would hardly show
+MESA_CLIFF = 0.45  # the share of a mesa's height that is sheer caprock cliff; talus below
 
 
 def _pine(x: float, base: float, height: float, width: float) -> np.ndarray:
@@ -363,8 +372,8 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
         smooth = cv2.GaussianBlur(top[None, :], (0, 0), sigmaX=0.01 * w)  # the dune's shape, not its grain
         faces = toward * np.tanh(np.gradient(smooth, axis=1) * 2.0)  # the slope turned to the sun is lit
         ripples = np.sin((rows - smooth) / (0.006 * h) + fractal_noise(h, w, rng, 0.2, 3) * 10.0)
-        sand = _lit(mix(hex_color(tone), hex_color(palette.ground), 0.15), light)
-        shade = 0.85 + 0.18 * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
+        sand = _lit(_by_moonlight(mix(hex_color(tone), hex_color(palette.ground), 0.15), palette), light)
+        shade = 0.85 + (0.3 if palette.starry else 0.18) * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
         color = sand[None, None, :] * shade[:, :, None]
         color = mix(color, hex_color(palette.haze), 0.15 if depth < 1 else 0.0)
         layers.append(make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), depth))
@@ -373,31 +382,39 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
 
 def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light: np.ndarray,
            toward: float) -> Layer:
-    """Three flat-topped mesas on the horizon: a caprock cliff over a spreading talus slope, banded in strata of
-    red and cream rock, weathered, lit on the ``toward`` side (+1 right), faded into haze."""
+    """Three flat-topped mesas on the horizon: a caprock cliff stepping out in ledges over a talus slope that
+    spreads to the plain, their edges eroded, banded in strata of red and cream rock, scored by gullies, lit on
+    the ``toward`` side (+1 right), faded into haze."""
     horizon = HORIZON * h
-    cols = np.arange(w, dtype=np.float32)
-    top = np.full(w, horizon, np.float32)
-    lit = np.zeros(w, np.float32)
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    cols = np.arange(w, dtype=np.float32)[None, :]
+    cover = np.zeros((h, w), np.float32)
+    side = np.zeros((h, w), np.float32)  # +1 on a side face turned to the sun, -1 turned away, 0 the front
+    debris = np.zeros((h, w), np.float32)  # 1 on the talus slope, 0 on the cliff
     for _ in range(3):
         centre, half = rng.uniform(0.05, 0.95) * w, rng.uniform(0.04, 0.12) * w
         rise = rng.uniform(0.05, 0.1) * h
-        outside = np.abs(cols - centre) - half  # pixels beyond the plateau's edge
-        cliff = np.where(outside < 0.004 * w, 1.0 - 0.6 * np.clip(outside / (0.004 * w), 0, 1), 0.0)
-        talus = 0.4 * np.clip(1.0 - outside / (0.06 * w), 0, 1) ** 1.3  # steep under the cliff, flattening out
-        shape = np.where(outside <= 0, 1.0 + 0.01 * ridge_profile(w, rng, 0.6), np.maximum(cliff, talus))
-        height = horizon - rise * shape
-        nearer = height < top
-        top = np.minimum(top, height)
-        side = np.sign(cols - centre) * toward  # +1 on the sun's side of this mesa
-        lit = np.where(nearer, side * (outside > -0.1 * half), lit)  # the sides; the front face is lit evenly
-    rows = np.arange(h, dtype=np.float32)[:, None]
+        top = horizon - rise * (1.0 + 0.015 * ridge_profile(w, rng, 0.6))[None, :]
+        down = np.clip((rows - (horizon - rise)) / rise, 0.0, 1.0)  # 0 at the caprock's top, 1 at the plain
+        slope = np.clip((down - MESA_CLIFF) / (1.0 - MESA_CLIFF), 0.0, 1.0)  # 0 above the talus
+        ledges = np.floor(np.minimum(down, MESA_CLIFF) / MESA_CLIFF * 3.0) / 3.0  # the cliff steps out twice
+        eroded = ridge_profile(h, rng, 0.5, octaves=5, base_cells=12)[:, None] * (0.004 + 0.012 * slope) * w
+        reach = half * (1.0 + 0.06 * ledges) + 0.05 * w * slope ** 1.6 + eroded  # concave: steep under the cliff
+        edge = reach - np.abs(cols - centre)  # pixels inside the mesa's outline
+        mesa = np.clip(edge + 0.5, 0.0, 1.0) * np.clip(rows - top + 0.5, 0.0, 1.0)
+        face = np.sign(cols - centre) * toward * (edge < 0.2 * half)  # the outer fifth of each side
+        side += (face - side) * mesa
+        debris += (slope - debris) * mesa
+        cover = np.maximum(cover, mesa)
     strata = np.sin(rows / (0.012 * h) + 1.5 * fractal_noise(h, w, rng, 0.5, 2))  # thick bands of rock
     rock = mix(hex_color("#9c4329"), hex_color("#d9a070"), 0.5 + 0.4 * strata)
+    rock = mix(rock, hex_color("#c98a5e"), 0.5 * debris)  # scree: the strata broken and mixed
+    gullies = fractal_noise(w, h, rng, scale=0.03, octaves=3, stretch=4.0).T  # streaks running down the rock
     weathering = fractal_noise(h, w, rng, scale=0.05, octaves=4)
-    color = _lit(rock, light) * (0.92 + 0.12 * weathering)[:, :, None] * (0.8 + 0.25 * lit)[None, :, None]
-    color = mix(color, hex_color(palette.haze), 0.45)
-    return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 0.4)
+    shade = (0.9 + 0.12 * weathering) * (1.0 - (0.05 + 0.15 * debris) * gullies) * (0.8 + 0.25 * side)
+    color = _lit(_by_moonlight(rock, palette), light) * shade[:, :, None]
+    color = mix(color, hex_color(palette.haze), 0.3)
+    return make_layer(np.clip(color, 0, 1), cover, 0.4)
 
 
 def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, night: bool) -> list[Layer]:
