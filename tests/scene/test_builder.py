@@ -243,3 +243,15 @@ def test_mist_fills_the_valleys_between_mountain_ranges():
     under_crest = (rows > crest + 0.03 * SIZE[1]) & (rows < crest + 0.06 * SIZE[1])
     foot = np.broadcast_to((rows > crest.mean() + 0.2 * SIZE[1]) & (rows < crest.mean() + 0.25 * SIZE[1]), away.shape)
     assert away[foot].mean() < 0.6 * away[under_crest].mean()
+
+
+def test_the_meadow_loses_its_green_by_moonlight():
+    def meadow(time: str) -> tuple[float, float]:
+        """The meadow's mean lightness and colourfulness (CIELAB L and chroma)."""
+        image = flatten(build_layers("sky", time, *SIZE, seed=4, paint_width=SIZE[0]))
+        lab = cv2.cvtColor(image[int(0.85 * SIZE[1]) :].astype(np.float32) / 255, cv2.COLOR_RGB2LAB)
+        return float(lab[..., 0].mean()), float(np.hypot(lab[..., 1], lab[..., 2]).mean())
+
+    (day_light, day_chroma), (night_light, night_chroma) = meadow("day"), meadow("night")
+    assert night_light < 0.6 * day_light
+    assert night_chroma < 0.3 * day_chroma  # grey-green under the moon (0.49 of the day's was: bright green)

@@ -109,7 +109,7 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
     rows = np.arange(h, dtype=np.float32)[:, None]
     near = np.clip((rows - top.min()) / (h - top.min()), 0, 1)  # 0 at the hill's top .. 1 at the bottom
     light = _land_light(palette)
-    grass = _lit(mix(hex_color("#7fae4e"), hex_color("#2f6b2a"), near), light)
+    grass = _lit(_by_moonlight(mix(hex_color("#7fae4e"), hex_color("#2f6b2a"), near), palette), light)
     blades = fractal_noise(h, w, rng, scale=0.004, octaves=2, stretch=0.15)  # thin upright streaks
     patches = fractal_noise(h, w, rng, scale=0.3, octaves=3)  # broad light and shade over the slope
     color = grass * (0.8 + 0.2 * blades + 0.2 * patches)[:, :, None]
@@ -118,7 +118,7 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
     ys = top.min() + (h - top.min()) * rng.random(count) ** 0.7
     xs = rng.uniform(0, w, count)
     clumps = fractal_noise(h, w, rng, scale=0.15, octaves=3)  # flowers grow in drifts
-    tints = [_lit(hex_color(flower), light) for flower in FLOWERS]
+    tints = [_lit(_by_moonlight(hex_color(flower), palette), light) for flower in FLOWERS]
     for x, y, kind, chance in zip(xs, ys, rng.integers(0, len(FLOWERS), count), rng.random(count)):
         col, row = min(int(x), w - 1), min(int(y), h - 1)
         if y > top[col] + 2 and chance < clumps[row, col] ** 2:
