@@ -126,6 +126,15 @@ def test_anime_leaves_small_shapes_uninked():
     assert dark[60:240, 80:220].mean() < 0.01  # its windows are not ringed in ink
 
 
+def test_anime_leaves_ripples_on_water_to_the_colour_and_inks_its_outline():
+    """Waves seen in perspective are crowded level lines: inked, the sea was hatched with black dashes."""
+    sea = build_layers("ocean", "sunset", 702, 1248, seed=4)[2]
+    dark = STYLES[Style.anime].paint(sea.rgb, sea.alpha).max(axis=2) < 30
+    assert dark[700:1100].mean() < 0.04  # 0.096 was
+    horizon = np.abs(np.diff(sea.alpha.astype(np.int16), axis=0)).argmax(axis=0)  # the sea layer's top edge
+    assert np.mean([dark[max(row - 2, 0) : row + 3, col].any() for col, row in enumerate(horizon)]) > 0.8
+
+
 def test_watercolor_pools_pigment_at_a_hard_edge_but_draws_no_ink():
     """Snow on rock: a hard edge darkens a little where the wash stops, it does not turn black."""
     snow_on_rock = np.empty((240, 240, 3), np.uint8)

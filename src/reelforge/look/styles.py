@@ -40,6 +40,9 @@ def cinematic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
 
 ANIME_LEVELS = 6  # lightness bands
 ANIME_COLOUR_STEP = 14  # Lab a/b step
+ANIME_CROWD_WINDOW = 21  # pixels: the window in which crowded edges are counted
+ANIME_CROWD = 0.09  # the share of a window's pixels that are edges above which they may be texture
+ANIME_RIPPLE_COHERENCE = 0.85  # how parallel crowded edges are when they are ripples (1: all parallel)
 ANIME_MIN_INK = 24  # pixels an ink line spans (its longer side), at the least
 ANIME_WASH_SLOPE = (1.0, 2.5)  # lightness levels a pixel (at a 700-pixel width): under the first, a smooth wash
 ANIME_WIDTH = 700
@@ -53,7 +56,7 @@ def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     bands into lighter and darker shades of one hue, never into other hues. Smooth washes (a sky's gradient, the
     glow around a moon) stay smooth, as in painted anime skies: posterized, they banded into rings and grey blobs.
     Ink lines spanning fewer than ANIME_MIN_INK pixels (stars, specks of texture, flowers, a lit window's
-    ring) are dropped: ink outlines shapes.
+    ring) are dropped: ink outlines shapes. So are the crowded level lines of ripples on water.
     """
     smoothed = image
     for _ in range(2):
@@ -66,16 +69,38 @@ def anime(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     cel = _cel_weight(lab[:, :, 0], image.shape[1])[:, :, None]
     lab = (bands * cel + lab * (1.0 - cel) + 0.5).astype(np.uint8)
     poster = scale_saturation_value(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), 1.3, 1.05)
-    edges = cv2.Canny(cv2.GaussianBlur(luma(image), (3, 3), 0), 40, 110)
+    gray = cv2.GaussianBlur(luma(image), (3, 3), 0)
+    edges = _long_lines(cv2.Canny(gray, 40, 110))
+    edges[_ripples(gray, edges)] = 0  # water's ripples are left to the colour
     if alpha is not None:
-        edges |= cv2.Canny(alpha, 60, 160)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
+        edges |= cv2.Canny(alpha, 60, 160)  # a layer's outline is always inked
+    edges = _long_lines(edges)  # and what is left of the texture's edges is dropped
+    ink = cv2.dilate(edges, np.ones((2, 2), np.uint8)).astype(np.float32)[:, :, None] / 255.0
+    return (poster * (1.0 - 0.9 * ink)).astype(np.uint8)
+
+
+def _ripples(gray: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Where edges crowd in parallel, nearly level lines (ripples on water, seen in perspective): a mask.
+
+    In a window of ANIME_CROWD_WINDOW pixels: over ANIME_CROWD of its pixels are edges, and the gradient's
+    structure tensor is coherent (over ANIME_RIPPLE_COHERENCE) and mostly vertical: the lines run level.
+    """
+    window = (ANIME_CROWD_WINDOW, ANIME_CROWD_WINDOW)
+    crowd = cv2.boxFilter((edges > 0).astype(np.float32), -1, window)
+    level = gray.astype(np.float32)
+    gx, gy = cv2.Sobel(level, cv2.CV_32F, 1, 0), cv2.Sobel(level, cv2.CV_32F, 0, 1)
+    jxx, jyy, jxy = (cv2.boxFilter(product, -1, window) for product in (gx * gx, gy * gy, gx * gy))
+    coherence = np.sqrt((jxx - jyy) ** 2 + 4.0 * jxy**2) / (jxx + jyy + 1e-3)
+    return (crowd > ANIME_CROWD) & (coherence > ANIME_RIPPLE_COHERENCE) & (jyy > 4.0 * jxx)
+
+
+def _long_lines(edges: np.ndarray) -> np.ndarray:
+    """The edges (0 or 255) of connected lines spanning at least ANIME_MIN_INK pixels."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
     extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     long_lines = (extent >= ANIME_MIN_INK).astype(np.uint8) * 255
     long_lines[0] = 0  # the background component
-    edges = long_lines[labels]
-    ink = cv2.dilate(edges, np.ones((2, 2), np.uint8)).astype(np.float32)[:, :, None] / 255.0
-    return (poster * (1.0 - 0.9 * ink)).astype(np.uint8)
+    return long_lines[labels]
 
 
 def _cel_weight(lightness: np.ndarray, width: int) -> np.ndarray:
