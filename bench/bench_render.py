@@ -8,7 +8,7 @@ beat. Then render 5 s and 60 s videos in fresh processes and compare their peak 
 
     python bench/bench_render.py [--quick] [--repeat N]   # --quick: skip the 60 s memory run
 
-Each render is timed ``--repeat`` times (default 5), each time followed by its floor: on a shared 2-core machine
+Each render is timed ``--repeat`` times (default 7), each time followed by its floor: on a shared 2-core machine
 a single run moves the ratio by 0.2 either way, and the machine's speed drifts over minutes, so the ratio
 reported is the median of the paired ratios (the fastest render over the fastest floor is shown beside it).
 """
@@ -108,7 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 60 s memory comparison")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
-    parser.add_argument("--repeat", type=int, default=5, help="time each render and its floor N times")
+    parser.add_argument("--repeat", type=int, default=7, help="time each render and its floor N times")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
