@@ -255,3 +255,19 @@ def test_the_meadow_loses_its_green_by_moonlight():
     (day_light, day_chroma), (night_light, night_chroma) = meadow("day"), meadow("night")
     assert night_light < 0.6 * day_light
     assert night_chroma < 0.3 * day_chroma  # grey-green under the moon (0.49 of the day's was: bright green)
+
+
+def test_city_buildings_by_day_are_lit_facades_with_a_sunny_side():
+    h, w = SIZE[1], SIZE[0]
+
+    def near_skyline(sun_x: float) -> tuple[np.ndarray, np.ndarray]:
+        layer = themes.city(h, w, PALETTES["day"], np.random.default_rng(5), (sun_x, 100.0), night=False)[1]
+        buildings = layer.alpha == 255
+        buildings[int((HORIZON + 0.16) * h) - 4 :] = False  # the street's rows
+        return cv2.cvtColor(layer.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32), buildings
+
+    sun_left, buildings = near_skyline(0.1 * w)
+    sun_right, _ = near_skyline(0.9 * w)
+    assert sun_left[buildings].mean() > 90  # facades in daylight, not dark blocks (55 was)
+    brighter = (sun_left - sun_right)[buildings]
+    assert (brighter > 8).mean() > 0.1 and (brighter < -8).mean() > 0.1  # each wall lit when the sun is its side

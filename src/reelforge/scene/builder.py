@@ -55,7 +55,7 @@ def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: in
     elif theme == "ocean":
         land = themes.ocean(height, width, palette, rng, sky.rgb)
     elif theme == "city":
-        land = themes.city(height, width, palette, rng, night=time_of_day in ("night", "sunset"))
+        land = themes.city(height, width, palette, rng, sun, night=time_of_day in ("night", "sunset"))
     elif theme == "forest":
         land = themes.forest(height, width, palette, rng, sun)
     elif theme == "desert":

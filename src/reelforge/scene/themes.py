@@ -98,6 +98,7 @@ def rolling_hills(h: int, w: int, palette: SkyPalette, rng: np.random.Generator)
 
 FLOWERS = ("#fff6e0", "#ffd94a", "#f49ac1", "#b9a2f0")  # white, buttercup, pink, lavender
 FOAM = np.array([0.95, 0.97, 0.98], np.float32)
+FACADES = ("#9aa0a6", "#b8ab96", "#7f95ab", "#a47d6c", "#c4c4bf")  # concrete, sandstone, blue glass, brick, stone
 
 
 def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest: float, height: float) -> Layer:
@@ -417,28 +418,50 @@ def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light:
     return make_layer(np.clip(color, 0, 1), cover, 0.4)
 
 
-def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, night: bool) -> list[Layer]:
-    """Two skylines (far and hazy, near with windows) over a wet street that mirrors them."""
+def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tuple[float, float],
+         night: bool) -> list[Layer]:
+    """Two skylines (far and hazy, near with windows) over a wet street that mirrors them. By day each building
+    shows a facade of its own (concrete, sandstone, blue glass, brick, stone) in the sky's light, its wall on the
+    ``sun``'s side lit and the other in shade; under the stars they are dark blocks; ``night``: windows lit."""
     layers = []
+    toward = 1.0 if sun[0] > w / 2 else -1.0  # the sun's side: +1 right
+    light = _land_light(palette)
+    cols = np.arange(w, dtype=np.float32)[None, :]
     skyline = np.broadcast_to(hex_color(palette.stops[-1][1]), (h, w, 3))  # the sky at the horizon, then the blocks
     for ground, tallest, min_w, max_w, tint, haze, depth in (
         (HORIZON + 0.02, 0.2, 0.03, 0.07, "#5a6680", 0.55, 0.45),
         (HORIZON + 0.16, 0.34, 0.07, 0.16, "#1d2433", 0.1, 0.8),
     ):
-        boxes, x = [], -0.02 * w
+        boxes, spans, x = [], [], -0.02 * w
+        owner = np.zeros((h, w), np.int32)  # which building (by its place in spans) covers each pixel
         while x < w:
             bw = rng.uniform(min_w, max_w) * w
             bh = rng.uniform(0.25, 1.0) ** 1.5 * tallest * h
             top = ground * h - bh
-            boxes.append(np.array([(x, top), (x + bw, top), (x + bw, ground * h), (x, ground * h)], np.float32))
+            parts = [np.array([(x, top), (x + bw, top), (x + bw, ground * h), (x, ground * h)], np.float32)]
             if rng.random() < 0.25:
                 mast = x + bw / 2
-                boxes.append(np.array([(mast - 2, top - 0.03 * h), (mast + 2, top - 0.03 * h),
+                parts.append(np.array([(mast - 2, top - 0.03 * h), (mast + 2, top - 0.03 * h),
                                        (mast + 2, top), (mast - 2, top)], np.float32))
+            cv2.fillPoly(owner, [np.round(part).astype(np.int32) for part in parts], len(spans))
+            boxes += parts
+            spans.append((x, bw))
             x += bw * rng.uniform(0.85, 1.05)
         mask = polygon_mask(h, w, boxes)
         mask[int(ground * h):] = 1.0
-        color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.3), palette, haze, rng, 0.15)
+        left, width = (np.array(values, np.float32) for values in zip(*spans))
+        across = np.clip((cols - left[owner]) / width[owner], 0.0, 1.0)  # 0..1 over each building's front
+        to_sun = across if toward > 0 else 1.0 - across
+        side = (to_sun > 0.82).astype(np.float32) - (to_sun < 0.18)  # +1 the wall facing the sun, -1 in shade
+        facades = np.array([hex_color(name) for name in rng.choice(FACADES, len(spans))], np.float32)
+        texture = (0.9 + 0.15 * fractal_noise(h, w, rng, scale=0.06, octaves=4)) * \
+            np.linspace(1.05, 0.75, h, dtype=np.float32)[:, None]  # darker towards the street
+        if palette.starry:
+            walls = mix(facades[owner], hex_color(tint), 0.85) * (texture * (1.0 + 0.06 * side))[:, :, None]
+        else:
+            walls = _lit(mix(facades[owner], hex_color(tint), 0.3), light) * \
+                (texture * (1.0 + 0.2 * side))[:, :, None]
+        color = mix(walls, hex_color(palette.haze), haze)
         cell_w, cell_h = max(4, int(w * (0.012 if depth < 0.6 else 0.02))), max(6, int(h * 0.011))
         lit = rng.random((h // cell_h + 1, w // cell_w + 1)) < (0.4 if night else 0.15)
         grid = np.kron(lit, np.ones((cell_h, cell_w)))[:h, :w]
