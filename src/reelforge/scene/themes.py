@@ -433,7 +433,7 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
         (HORIZON + 0.16, 0.34, 0.07, 0.16, "#1d2433", 0.1, 0.8),
     ):
         boxes, spans, x = [], [], -0.02 * w
-        owner = np.zeros((h, w), np.int32)  # which building (by its place in spans) covers each pixel
+        owner = np.full((h, w), -1, np.int32)  # which building (by its place in spans) covers each pixel
         while x < w:
             bw = rng.uniform(min_w, max_w) * w
             bh = rng.uniform(0.25, 1.0) ** 1.5 * tallest * h
@@ -449,11 +449,13 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
             x += bw * rng.uniform(0.85, 1.05)
         mask = polygon_mask(h, w, boxes)
         mask[int(ground * h):] = 1.0
+        spans.append((0.0, float(w)))  # the ground under the skyline: owner -1, the last entry
         left, width = (np.array(values, np.float32) for values in zip(*spans))
         across = np.clip((cols - left[owner]) / width[owner], 0.0, 1.0)  # 0..1 over each building's front
         to_sun = across if toward > 0 else 1.0 - across
         side = (to_sun > 0.82).astype(np.float32) - (to_sun < 0.18)  # +1 the wall facing the sun, -1 in shade
-        facades = np.array([hex_color(name) for name in rng.choice(FACADES, len(spans))], np.float32)
+        facades = np.array([*(hex_color(name) for name in rng.choice(FACADES, len(spans) - 1)),
+                            hex_color(palette.ground)], np.float32)
         texture = (0.9 + 0.15 * fractal_noise(h, w, rng, scale=0.06, octaves=4)) * \
             np.linspace(1.05, 0.75, h, dtype=np.float32)[:, None]  # darker towards the street
         if palette.starry:
