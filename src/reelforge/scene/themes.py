@@ -64,13 +64,16 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
     if snow:
         snowline = (crest - height * 0.6) * h
         patches = fractal_noise(h, w, rng, scale=0.04, octaves=4)
+        couloirs = ridge_profile(w, rng, 0.6, octaves=4, base_cells=30)[None, :]  # gullies: -1 rib .. 1 gully
         near_crest = np.clip(1.0 - below / (0.05 * h), 0, 1)
-        # a ragged snowline: snow reaches down gullies and gives way on ridges, over a few percent of the height
-        snow_mask = np.clip((snowline - np.arange(h, dtype=np.float32)[:, None]) / (0.03 * h)
-                            + (patches - 0.5) * 3.0, 0, 1) * near_crest
-        snow_color = mix(np.array([0.93, 0.95, 1.0], np.float32), hex_color(palette.sun), 0.3)
-        snow_color = snow_color[None, None, :] * (1.0 + 0.2 * slope * fade)[:, :, None]
-        color = mix(color, snow_color, snow_mask * 0.92)
+        # a ragged, crisp snowline: snow reaches down the gullies and gives way on the ribs between them
+        reach = ((snowline - np.arange(h, dtype=np.float32)[:, None]) / (0.03 * h) + (patches - 0.5) * 2.0
+                 + np.maximum(couloirs, 0.0) * 1.2)
+        snow_mask = np.clip(reach * 4.0, 0, 1) * near_crest
+        sunlit = mix(np.array([0.95, 0.96, 1.0], np.float32), hex_color(palette.sun), 0.3)
+        shaded = mix(np.array([0.95, 0.96, 1.0], np.float32), hex_color(palette.stops[1][1]), 0.45) * 0.82
+        snow_color = mix(shaded, sunlit, np.clip(0.55 + 0.6 * slope, 0, 1))  # blue in the shade, as snow is
+        color = mix(color, snow_color, snow_mask * 0.95)
     if mist:
         ridge = cv2.GaussianBlur(top[None, :].astype(np.float32), (0, 0), 0.03 * w)  # the mist lies level
         foot = np.clip((np.arange(h, dtype=np.float32)[:, None] - ridge - 0.06 * h) / (0.12 * h), 0, 1) ** 1.5
