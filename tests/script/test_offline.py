@@ -1,6 +1,7 @@
 import pytest
 
 from reelforge.script import words_for_duration, write_script
+from reelforge.scene.keywords import atmosphere_of, theme_or_none
 from reelforge.script.offline import topic_phrase, write_offline
 
 
@@ -31,3 +32,12 @@ def test_topic_phrase_drops_request_wording():
 def test_custom_text_is_narrated_as_is():
     result = write_script("  My own   words.  ", True, 5.0, 0)
     assert result.text == "My own words." and result.source == "custom"
+
+
+def test_the_narrators_phrasing_does_not_choose_the_scenes():
+    """A topic without place or weather words is drawn from the writer's imagery, never from its turns of phrase:
+    "think" had turned Rome into abstract shapes and "quiet" had filled every scene with fog."""
+    for seed in range(30):
+        script = write_offline("why cats love boxes", words_for_duration(30), seed)
+        assert theme_or_none(script) in (None, "sky"), script  # the sky's imagery: light, clouds, horizon
+        assert atmosphere_of(script) is None, script

@@ -2,6 +2,8 @@
 
 It knows nothing it was not told, so it writes about the topic in the voice of a short-video narrator,
 drawing sentence shapes (seeded) and vivid words from a small lexicon of the scene themes reelforge can draw.
+The sentence shapes hold no word the scene planner reads (no "think", "quiet", "secret"): the topic and the
+imagery choose the scenes, the weather and the time of day, not the narrator's turns of phrase.
 """
 
 from __future__ import annotations
@@ -30,21 +32,21 @@ _IMAGERY: dict[str, list[str]] = {
 
 _HOOKS = [
     "Here is what nobody tells you about {topic}.",
-    "Stop scrolling: {topic} is stranger than you think.",
-    "Think you know {topic}? Look again.",
+    "Stop scrolling: {topic} is stranger than it looks.",
+    "You know {topic}? Look again.",
     "In the next few seconds, {topic} will change how you see the world.",
     "Everyone talks about {topic}, but few really see it.",
 ]
 _POINTS = [
-    "First, picture {image}: it is where {topic} begins.",
+    "Start with {image}: that is where {topic} comes from.",
     "Look closer at {image}, and you will notice details most people miss.",
-    "Then there is {image}, quiet and patient, shaping everything around it.",
+    "Then there is {image}, calm and patient, shaping everything around it.",
     "Every part of {topic} connects back to {image}.",
-    "The secret is {image}: small changes there ripple outward.",
-    "Now imagine {image} at dawn, before the world wakes up.",
+    "The key is {image}: small changes there ripple outward.",
+    "Now picture {image} at dawn, before the world wakes up.",
 ]
 _CLOSES = [
-    "So next time you think of {topic}, remember what you just saw.",
+    "So next time {topic} comes up, remember what you just saw.",
     "That is {topic}, seen the way it deserves.",
     "Follow for more, and never look at {topic} the same way again.",
     "Remember this, and share it with someone curious.",
