@@ -143,7 +143,8 @@ def test_workers_make_previews_and_the_exports_a_request_asks_for(settings, work
     body = {"text": "Snow falls on the mountains. The valley sleeps.", "is_custom": True, "quality": "speed",
             "duration": 3, "seed": 5}
     with TestClient(create_app(settings)) as client:
-        preview_id = client.post("/previews", json={**body, "exports": ["gif"]}).json()["id"]
+        # a 3 s draft's frames take 0.1 s, less than the server's 0.25 s look at the workers' boards: 10 s
+        preview_id = client.post("/previews", json={**body, "duration": 10, "exports": ["gif"]}).json()["id"]
         render_id = client.post("/jobs", json={**body, "exports": ["webm"]}).json()["id"]
         seen, preview = _finish(client, preview_id)
         _, render = _finish(client, render_id)
