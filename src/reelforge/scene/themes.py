@@ -20,6 +20,7 @@ from reelforge.scene.paint import (
     stars,
     vertical_gradient,
 )
+from reelforge.scene.planets import planet_layer
 from reelforge.scene.sky import SkyPalette, sky_image
 
 HORIZON = 0.58  # where land meets sky, as a fraction of the source height (portrait framing)
@@ -520,7 +521,8 @@ def _wet_street(above: np.ndarray, top: int, asphalt: tuple[np.ndarray, np.ndarr
 
 
 def space(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
-    """A nebula with faint stars far away, a ringed planet, bright near stars."""
+    """A nebula with faint stars far away, a planet (planets.py: a gas giant, maybe ringed, an ice giant, a rocky
+    world or an ocean world, maybe with a moon), bright near stars."""
     base = vertical_gradient(h, w, [(0, "#03030c"), (1, "#0a0a1f")])
     cloud = fractal_noise(h, w, rng, scale=0.5, octaves=6)
     hue = fractal_noise(h, w, rng, scale=0.7, octaves=2)
@@ -530,18 +532,8 @@ def space(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
     base = np.clip(base + stars(h, w, rng, 0.0009)[:, :, None] * 0.8, 0, 1)
     far = make_layer(base, None, 0.2)
 
-    radius = w * rng.uniform(0.22, 0.32)
-    cx, cy = w * rng.uniform(0.25, 0.75), h * rng.uniform(0.55, 0.72)
-    rows, cols = np.ogrid[0:h, 0:w]
-    d = np.hypot(cols - cx, rows - cy) / radius
-    body = np.clip((1.0 - d) * radius + 0.5, 0, 1).astype(np.float32)
-    light = np.clip(((cols - cx) * -0.6 + (rows - cy) * -0.8) / radius * 0.9 + 0.35, 0.03, 1.0).astype(np.float32)
-    bands = 0.5 + 0.5 * np.sin((rows - cy) / radius * 9.0 + fractal_noise(h, w, rng, 0.3, 3) * 3.0)
-    surface = mix(hex_color("#c9784a"), hex_color("#f2d4a0"), bands.astype(np.float32))
-    planet = surface * light[:, :, None]
-    rim = np.clip(1.0 - np.abs(d - 1.0) * 12.0, 0, 1).astype(np.float32) * 0.7
-    planet = mix(planet, hex_color("#9fd3ff"), rim * np.clip(light * 2, 0, 1))
-    mid = make_layer(planet.astype(np.float32), np.maximum(body, rim * 0.8), 0.55)
+    planet, coverage = planet_layer(h, w, rng)
+    mid = make_layer(np.clip(planet, 0, 1), coverage, 0.55)
 
     near_stars = stars(h, w, rng, 0.00005)
     near = make_layer(np.ones((h, w, 3), np.float32), np.clip(near_stars * 1.5, 0, 1), 1.0)
