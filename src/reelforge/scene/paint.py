@@ -74,12 +74,16 @@ def silhouette_mask(height: int, width: int, top_rows: np.ndarray) -> np.ndarray
     return np.clip(rows - top_rows[None, :].astype(np.float32) + 0.5, 0.0, 1.0)
 
 
-def polygon_mask(height: int, width: int, polygons: list[np.ndarray], supersample: int = 4) -> np.ndarray:
-    """Anti-aliased mask (0..1) of filled polygons given in float pixel coordinates."""
+def polygon_mask(height: int, width: int, polygons: list[np.ndarray]) -> np.ndarray:
+    """Anti-aliased mask (0..1) of the union of filled polygons given in float pixel coordinates.
+
+    Each is filled on its own: filled together, OpenCV counts crossings, and where two overlap it leaves a hole.
+    """
     mask = np.zeros((height, width), np.uint8)
     shift = 4
-    pts = [np.round(p * (1 << shift)).astype(np.int32) for p in polygons]
-    cv2.fillPoly(mask, pts, 255, lineType=cv2.LINE_AA, shift=shift)
+    for polygon in polygons:
+        cv2.fillPoly(mask, [np.round(polygon * (1 << shift)).astype(np.int32)], 255, lineType=cv2.LINE_AA,
+                     shift=shift)
     return mask.astype(np.float32) / 255.0
 
 
