@@ -81,12 +81,12 @@ def test_user_image_covers_the_source(tmp_path):
 @pytest.mark.parametrize("time_of_day, seed", [("sunset", 7), ("day", 3), ("dawn", 1)])
 def test_mountain_faces_are_lit_broadly_not_in_vertical_streaks(time_of_day, seed):
     """Light on a range follows its faces: below the crest, neighbouring columns differ little (the light of
-    every notch of the ridge once ran down the whole range in streaks, about 1.4)."""
+    every notch of the ridge once ran down the whole range in streaks, twice as strong as this bound)."""
     for layer in build_layers("mountains", time_of_day, 702, 1248, seed)[1:3]:
         gray = cv2.cvtColor(layer.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
         solid = np.flatnonzero(layer.alpha.min(axis=1) == 255)[0]
         columns = gray[solid + 20 : solid + 220].mean(axis=0)
-        assert np.std(columns - cv2.GaussianBlur(columns[None, :], (0, 0), 12)[0]) < 0.75
+        assert np.std(columns - cv2.GaussianBlur(columns[None, :], (0, 0), 12)[0]) < 0.7
 
 
 @pytest.mark.parametrize("seed", [2, 5])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -12,7 +11,7 @@ from reelforge.errors import MediaError
 from reelforge.request import Theme
 from reelforge.scene import themes
 from reelforge.scene.layers import Layer, upscale_layer
-from reelforge.scene.sky import PALETTES, sun_position
+from reelforge.scene.sky import PALETTES
 
 SOURCE_MARGIN = 1.3  # sources are drawn this much larger than the frame so moves never show an edge
 THEMES = tuple(theme.value for theme in Theme)
@@ -44,32 +43,28 @@ def build_layers(theme: str, time_of_day: str, width: int, height: int, seed: in
 
 
 def _paint_theme(theme: str, time_of_day: str, width: int, height: int, seed: int, sun_at: float) -> list[Layer]:
-    """The theme's layers. The sky and the land draw from streams of their own, so the sky is painted on a
-    second thread while the land is (the ocean, which mirrors its sky, waits for it)."""
-    sky_rng, land_rng = (np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(2))
+    rng = np.random.default_rng(seed)
     if theme == "space":
-        return themes.space(height, width, land_rng)
+        return themes.space(height, width, rng)
     if theme == "abstract":
-        return themes.abstract(height, width, land_rng)
+        return themes.abstract(height, width, rng)
     palette = PALETTES[time_of_day]
-    sun = sun_position(height, width, themes.HORIZON, palette, sun_at)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-sky") as painter:
-        sky = painter.submit(themes.sky_layer, height, width, palette, sky_rng, sun_at)
-        if theme == "mountains":
-            land = themes.mountains(height, width, palette, land_rng)
-        elif theme == "ocean":
-            land = themes.ocean(height, width, palette, land_rng, sky.result().rgb)
-        elif theme == "city":
-            land = themes.city(height, width, palette, land_rng, sun, night=time_of_day in ("night", "sunset"))
-        elif theme == "forest":
-            land = themes.forest(height, width, palette, land_rng, sun)
-        elif theme == "desert":
-            land = themes.desert(height, width, palette, land_rng, sun)
-        elif theme == "sky":
-            land = themes.rolling_hills(height, width, palette, land_rng)
-        else:
-            raise ValueError(f"unknown theme {theme!r}; known: {', '.join(THEMES)}")
-        return [sky.result(), *land]
+    sky, sun = themes.sky_layer(height, width, palette, rng, sun_at)
+    if theme == "mountains":
+        land = themes.mountains(height, width, palette, rng)
+    elif theme == "ocean":
+        land = themes.ocean(height, width, palette, rng, sky.rgb)
+    elif theme == "city":
+        land = themes.city(height, width, palette, rng, sun, night=time_of_day in ("night", "sunset"))
+    elif theme == "forest":
+        land = themes.forest(height, width, palette, rng, sun)
+    elif theme == "desert":
+        land = themes.desert(height, width, palette, rng, sun)
+    elif theme == "sky":
+        land = themes.rolling_hills(height, width, palette, rng)
+    else:
+        raise ValueError(f"unknown theme {theme!r}; known: {', '.join(THEMES)}")
+    return [sky, *land]
 
 
 def image_layers(path: Path, width: int, height: int) -> list[Layer]:

@@ -36,21 +36,15 @@ PALETTES: dict[str, SkyPalette] = {
 }
 
 
-def sun_position(height: int, width: int, horizon: float, palette: SkyPalette, sun_at: float
-                 ) -> tuple[float, float]:
-    """Where the palette's sun (or moon) stands, in pixels: ``sun_at`` of the width across, at its height over
-    ``horizon`` (fraction of the height); a low sun sits just above it."""
-    lift = 0.0 if palette.sun_height > 0.3 else -0.02 * height
-    return width * sun_at, horizon * height * (1.0 - palette.sun_height) + lift
-
-
 def sky_image(height: int, width: int, horizon: float, palette: SkyPalette, rng: np.random.Generator,
-              sun_at: float) -> np.ndarray:
+              sun_at: float) -> tuple[np.ndarray, tuple[float, float]]:
     """The sky above ``horizon`` (fraction of height) and continued below it, float RGB, its sun (or moon) at
-    ``sun_at`` of the width (where sun_position says)."""
+    ``sun_at`` of the width; and where that is, in pixels."""
+    horizon_row = horizon * height
     stops = [(p * horizon, c) for p, c in palette.stops] + [(1.0, palette.stops[-1][1])]
     image = vertical_gradient(height, width, stops)
-    sun_x, sun_y = sun_position(height, width, horizon, palette, sun_at)
+    sun_x = width * sun_at
+    sun_y = horizon_row * (1.0 - palette.sun_height) + (0.0 if palette.sun_height > 0.3 else -0.02 * height)
     radius = palette.sun_size * width
     glow = radial_glow(height, width, (sun_x, sun_y), radius * 2.5, falloff=1.6)
     image = mix(image, np.broadcast_to(hex_color(palette.sun), image.shape), glow[:, :, None] * 0.55)
@@ -65,4 +59,4 @@ def sky_image(height: int, width: int, horizon: float, palette: SkyPalette, rng:
     cover = np.clip((clouds - (1.0 - palette.cloud_amount)) * 2.5, 0, 1) * band.astype(np.float32)
     lit = mix(hex_color(palette.cloud), hex_color(palette.sun), glow[:, :, None] * 0.6)
     image = mix(image, lit, cover[:, :, None] * 0.85)
-    return np.clip(image, 0, 1).astype(np.float32)
+    return np.clip(image, 0, 1).astype(np.float32), (sun_x, sun_y)

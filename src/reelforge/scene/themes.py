@@ -566,6 +566,8 @@ def abstract(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
 
 
 def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun_at: float,
-              horizon: float = HORIZON) -> Layer:
-    """The opaque back layer of every landscape theme, its sun (or moon) at ``sun_at`` of the width."""
-    return make_layer(sky_image(h, w, horizon, palette, rng, sun_at), None, 0.15)
+              horizon: float = HORIZON) -> tuple[Layer, tuple[float, float]]:
+    """The opaque back layer of every landscape theme, its sun (or moon) at ``sun_at`` of the width; and where
+    that is, in pixels."""
+    image, sun = sky_image(h, w, horizon, palette, rng, sun_at)
+    return make_layer(image, None, 0.15), sun
