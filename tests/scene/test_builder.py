@@ -271,3 +271,13 @@ def test_city_buildings_by_day_are_lit_facades_with_a_sunny_side():
     assert sun_left[buildings].mean() > 90  # facades in daylight, not dark blocks (55 was)
     brighter = (sun_left - sun_right)[buildings]
     assert (brighter > 8).mean() > 0.1 and (brighter < -8).mean() > 0.1  # each wall lit when the sun is its side
+
+
+def test_the_abstract_theme_draws_a_network_of_thin_glowing_links():
+    """Between its far and near shapes: nodes linked by thin lines (the old middle layer was more solid shapes)."""
+    for seed in (1, 4):
+        layers = build_layers("abstract", "day", *SIZE, seed=seed, paint_width=SIZE[0])
+        network = next(layer for layer in layers if 0.5 < layer.depth < 1.0)
+        lit = (network.alpha > 200).astype(np.uint8)
+        assert 0.005 < lit.mean() < 0.1
+        assert cv2.erode(lit, np.ones((5, 5), np.uint8)).sum() < 0.35 * lit.sum()  # lines and dots, not areas

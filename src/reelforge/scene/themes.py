@@ -283,6 +283,7 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
 
 PINE_TIERS = 5  # tiers of boughs on a pine
 FLAT_HAZE = 0.5  # pines this far into the haze are drawn flat: their shading would hardly show
+NETWORK_NODES, NETWORK_REACH, NETWORK_DEPTH = 70, 0.3, 0.75  # the abstract theme's network: nodes, link length
 MESA_CLIFF = 0.45  # the share of a mesa's height that is sheer caprock cliff; talus below
 
 
@@ -378,7 +379,8 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
         faces = toward * np.tanh(np.gradient(smooth, axis=1) * 2.0)  # the slope turned to the sun is lit
         ripples = np.sin((rows - smooth) / (0.006 * h) + fractal_noise(h, w, rng, 0.2, 3) * 10.0)
         sand = _lit(_by_moonlight(mix(hex_color(tone), hex_color(palette.ground), 0.15), palette), light)
-        shade = 0.85 + (0.3 if palette.starry else 0.18) * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
+        contrast = 0.3 if palette.starry else 0.18  # the eye reads a moonlit dune by its lit face
+        shade = 0.85 + contrast * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
         color = sand[None, None, :] * shade[:, :, None]
         color = mix(color, hex_color(palette.haze), 0.15 if depth < 1 else 0.0)
         layers.append(make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), depth))
@@ -541,28 +543,58 @@ def space(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
 
 
 def abstract(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
-    """A colour field with floating geometric shapes in depth: blurred far ones, crisp near ones."""
+    """A colour field with floating geometric shapes in depth (blurred far ones, crisp near ones) and a glowing
+    network of linked nodes between them."""
     palettes = [("#12002f", "#ff2e88", "#29e6ff"), ("#0b1d3a", "#ffb000", "#ff4d6d"),
                 ("#081c15", "#74c69d", "#f9c74f"), ("#1a1033", "#7b5cff", "#ff9e00")]
     back, accent_a, accent_b = palettes[int(rng.integers(len(palettes)))]
     image = vertical_gradient(h, w, [(0, back), (1, "#000000")])
     image = mix(image, hex_color(accent_a), radial_glow(h, w, (w * 0.2, h * 0.25), w * 0.6)[:, :, None] * 0.45)
     image = mix(image, hex_color(accent_b), radial_glow(h, w, (w * 0.85, h * 0.8), w * 0.6)[:, :, None] * 0.35)
-    layers = [make_layer(image, None, 0.2)]
-    for depth, count, blur in ((0.5, 10, 9.0), (0.8, 6, 3.0), (1.0, 4, 0.0)):
-        shapes = []
-        for _ in range(count):
-            cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0.04, 0.14) * w * (0.6 + depth)
-            sides = int(rng.choice([3, 4, 6, 48]))
-            angle = rng.uniform(0, 2 * np.pi) + np.linspace(0, 2 * np.pi, sides, endpoint=False)
-            shapes.append(np.stack([cx + r * np.cos(angle), cy + r * np.sin(angle)], axis=1).astype(np.float32))
-        mask = polygon_mask(h, w, shapes)
-        if blur:
-            mask = cv2.GaussianBlur(mask, (0, 0), blur)
-        ramp = np.linspace(0, 1, h, dtype=np.float32)[:, None]
-        tint = np.broadcast_to(mix(hex_color(accent_a), hex_color(accent_b), ramp), (h, w, 3))
-        layers.append(make_layer(tint, mask * (0.55 + 0.4 * depth), depth))
-    return layers
+    accents = (hex_color(accent_a), hex_color(accent_b))
+    return [make_layer(image, None, 0.2), _floating_shapes(h, w, rng, accents, 0.5, 10, 9.0),
+            _network(h, w, rng, mix(accents[1], np.ones(3, np.float32), 0.35)),
+            _floating_shapes(h, w, rng, accents, 1.0, 4, 0.0)]
+
+
+def _floating_shapes(h: int, w: int, rng: np.random.Generator, accents: tuple[np.ndarray, np.ndarray], depth: float,
+                     count: int, blur: float) -> Layer:
+    """``count`` triangles, squares, hexagons and discs at ``depth``, larger and more opaque nearer the viewer,
+    ``blur`` pixels out of focus, shaded from one accent colour at the top to the other at the bottom."""
+    shapes = []
+    for _ in range(count):
+        cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0.04, 0.14) * w * (0.6 + depth)
+        sides = int(rng.choice([3, 4, 6, 48]))
+        angle = rng.uniform(0, 2 * np.pi) + np.linspace(0, 2 * np.pi, sides, endpoint=False)
+        shapes.append(np.stack([cx + r * np.cos(angle), cy + r * np.sin(angle)], axis=1).astype(np.float32))
+    mask = polygon_mask(h, w, shapes)
+    if blur:
+        mask = cv2.GaussianBlur(mask, (0, 0), blur)
+    ramp = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+    tint = np.broadcast_to(mix(accents[0], accents[1], ramp), (h, w, 3))
+    return make_layer(tint, mask * (0.55 + 0.4 * depth), depth)
+
+
+def _network(h: int, w: int, rng: np.random.Generator, colour: np.ndarray) -> Layer:
+    """A glowing network: nodes linked to their near neighbours by thin lines that fade with their length (the
+    look of data, ideas and connections), each node a bright dot with a halo."""
+    nodes = np.stack([rng.uniform(-0.05, 1.05, NETWORK_NODES) * w, rng.uniform(-0.05, 1.05, NETWORK_NODES) * h], 1)
+    reach, scale = NETWORK_REACH * w, w / 702
+    lines = np.zeros((h, w), np.float32)
+    for i, j in zip(*np.triu_indices(NETWORK_NODES, 1)):
+        length = float(np.hypot(*(nodes[i] - nodes[j])))
+        if length < reach:
+            start, end = (tuple(int(v) for v in np.round(node * 16)) for node in (nodes[i], nodes[j]))
+            line = np.zeros_like(lines)
+            cv2.line(line, start, end, 0.3 + 0.7 * (1.0 - length / reach), max(1, round(1.5 * scale)), cv2.LINE_AA, 4)
+            np.maximum(lines, line, out=lines)
+    dots = np.zeros((h, w), np.float32)
+    for x, y in nodes:
+        cv2.circle(dots, (int(x * 16), int(y * 16)), int(rng.uniform(3.0, 6.0) * scale * 16), 1.0, -1, cv2.LINE_AA, 4)
+    core = np.maximum(lines, dots)
+    halo = cv2.GaussianBlur(core, (0, 0), 5 * scale) * 1.8
+    rgb = mix(np.broadcast_to(colour, (h, w, 3)), np.ones(3, np.float32), dots * 0.7)
+    return make_layer(rgb, np.clip(core + halo, 0, 1), NETWORK_DEPTH)
 
 
 def sky_layer(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun_at: float,
