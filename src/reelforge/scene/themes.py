@@ -284,7 +284,7 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
 PINE_TIERS = 5  # tiers of boughs on a pine
 FLAT_HAZE = 0.5  # pines this far into the haze are drawn flat: their shading would hardly show
 NETWORK_NODES, NETWORK_REACH, NETWORK_DEPTH = 70, 0.3, 0.75  # the abstract theme's network: nodes, link length
-MESA_CLIFF = 0.45  # the share of a mesa's height that is sheer caprock cliff; talus below
+MESA_CLIFF = 0.6  # the share of a mesa's height that is sheer caprock cliff; talus below
 
 
 def _pine(x: float, base: float, height: float, width: float) -> np.ndarray:
@@ -406,7 +406,7 @@ def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light:
         slope = np.clip((down - MESA_CLIFF) / (1.0 - MESA_CLIFF), 0.0, 1.0)  # 0 above the talus
         ledges = np.floor(np.minimum(down, MESA_CLIFF) / MESA_CLIFF * 3.0) / 3.0  # the cliff steps out twice
         eroded = ridge_profile(h, rng, 0.5, octaves=5, base_cells=12)[:, None] * (0.004 + 0.012 * slope) * w
-        reach = half * (1.0 + 0.06 * ledges) + 0.05 * w * slope ** 1.6 + eroded  # concave: steep under the cliff
+        reach = half * (1.0 + 0.04 * ledges) + 0.04 * w * slope ** 1.2 + eroded  # steep under the cliff, then easing
         edge = reach - np.abs(cols - centre)  # pixels inside the mesa's outline
         mesa = np.clip(edge + 0.5, 0.0, 1.0) * np.clip(rows - top + 0.5, 0.0, 1.0)
         face = np.sign(cols - centre) * toward * (edge < 0.2 * half)  # the outer fifth of each side
