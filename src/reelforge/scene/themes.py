@@ -24,6 +24,7 @@ from reelforge.scene.planets import planet_layer
 from reelforge.scene.sky import SkyPalette, sky_image
 
 HORIZON = 0.58  # where land meets sky, as a fraction of the source height (portrait framing)
+SNOW = np.array([0.95, 0.96, 1.0], np.float32)  # the white of snow, before light and shade
 
 
 def _shaded_land(h: int, w: int, base: np.ndarray, palette: SkyPalette, haze: float,
@@ -71,8 +72,8 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
         reach = ((snowline - np.arange(h, dtype=np.float32)[:, None]) / (0.03 * h) + (patches - 0.5) * 2.0
                  + np.maximum(couloirs, 0.0) * 1.2)
         snow_mask = np.clip(reach * 4.0, 0, 1) * near_crest
-        sunlit = mix(np.array([0.95, 0.96, 1.0], np.float32), hex_color(palette.sun), 0.3)
-        shaded = mix(np.array([0.95, 0.96, 1.0], np.float32), hex_color(palette.stops[1][1]), 0.45) * 0.82
+        sunlit = mix(SNOW, hex_color(palette.sun), 0.3)
+        shaded = mix(SNOW, hex_color(palette.stops[1][1]), 0.45) * 0.82
         snow_color = mix(shaded, sunlit, np.clip(0.55 + 0.6 * slope, 0, 1))  # blue in the shade, as snow is
         color = mix(color, snow_color, snow_mask * 0.95)
     if mist:
@@ -130,6 +131,11 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
             radius = (0.5 + 2.5 * (y - top.min()) / (h - top.min())) * h / 1248  # sized for a 1248-row painting
             cv2.circle(color, (int(x * 16), int(y * 16)), int(radius * 16), tints[kind].tolist(), -1, cv2.LINE_AA, 4)
     return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 1.0)
+
+
+def _sun_side(sun_x: float, x: float) -> float:
+    """Which side of column ``x`` the sun (or moon) at column ``sun_x`` lights: +1 the right, -1 the left."""
+    return 1.0 if sun_x > x else -1.0
 
 
 def _sunlight(palette: SkyPalette) -> float:
@@ -321,7 +327,7 @@ def _pine_shade(polygon: np.ndarray, x: float, top: float, height: float, width:
     rows = np.arange(lo[1], hi[1], dtype=np.float32)[:, None]
     cols = np.arange(lo[0], hi[0], dtype=np.float32)[None, :]
     tier = np.mod((rows - top) / (height / (PINE_TIERS + 0.6)), 1.0)  # 0 under a tier's boughs .. 1 at its tips
-    side = np.clip((cols - x) / (0.5 * width), -1, 1) * (1.0 if light_x > x else -1.0)  # +1 on the lit side
+    side = np.clip((cols - x) / (0.5 * width), -1, 1) * _sun_side(light_x, x)  # +1 on the lit side
     return box, coverage, (0.72 + 0.33 * tier) * (0.85 + 0.25 * side) + 0.8 * np.maximum(side, 0) * tier
 
 
@@ -367,7 +373,7 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
     """Banded mesas far away, sand dunes in front: each lit on the side of the ``sun`` (or moon), in the shade
     on the other, in the colour of the sky's light at the horizon."""
     light = _land_light(palette)
-    toward = 1.0 if sun[0] > w / 2 else -1.0  # the sun's side: +1 right
+    toward = _sun_side(sun[0], w / 2)
     rows = np.arange(h, dtype=np.float32)[:, None]
     layers = [_mesas(h, w, rng, palette, light, toward)]
     for crest, amp, tone, depth in ((HORIZON + 0.07, 0.05, "#d9a066", 0.7), (HORIZON + 0.2, 0.08, "#e8b67a", 1.0)):
@@ -430,7 +436,7 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
     shows a facade of its own (concrete, sandstone, blue glass, brick, stone) in the sky's light, its wall on the
     ``sun``'s side lit and the other in shade; under the stars they are dark blocks; ``night``: windows lit."""
     layers = []
-    toward = 1.0 if sun[0] > w / 2 else -1.0  # the sun's side: +1 right
+    toward = _sun_side(sun[0], w / 2)
     light = _land_light(palette)
     cols = np.arange(w, dtype=np.float32)[None, :]
     skyline = np.broadcast_to(hex_color(palette.stops[-1][1]), (h, w, 3))  # the sky at the horizon, then the blocks
@@ -581,13 +587,19 @@ def _network(h: int, w: int, rng: np.random.Generator, colour: np.ndarray) -> La
     nodes = np.stack([rng.uniform(-0.05, 1.05, NETWORK_NODES) * w, rng.uniform(-0.05, 1.05, NETWORK_NODES) * h], 1)
     reach, scale = NETWORK_REACH * w, w / 702
     lines = np.zeros((h, w), np.float32)
+    thickness = max(1, round(1.5 * scale))
     for i, j in zip(*np.triu_indices(NETWORK_NODES, 1)):
         length = float(np.hypot(*(nodes[i] - nodes[j])))
-        if length < reach:
-            start, end = (tuple(int(v) for v in np.round(node * 16)) for node in (nodes[i], nodes[j]))
-            line = np.zeros_like(lines)
-            cv2.line(line, start, end, 0.3 + 0.7 * (1.0 - length / reach), max(1, round(1.5 * scale)), cv2.LINE_AA, 4)
-            np.maximum(lines, line, out=lines)
+        if length < reach:  # drawn on its own in its box, then kept where it is the brightest line
+            lo = np.maximum(np.floor(np.minimum(nodes[i], nodes[j])).astype(int) - thickness - 2, 0)
+            hi = np.minimum(np.ceil(np.maximum(nodes[i], nodes[j])).astype(int) + thickness + 3, (w, h))
+            if (hi <= lo).any():
+                continue
+            box = lines[lo[1] : hi[1], lo[0] : hi[0]]
+            start, end = (tuple(int(v) for v in np.round((node - lo) * 16)) for node in (nodes[i], nodes[j]))
+            line = np.zeros_like(box)
+            cv2.line(line, start, end, 0.3 + 0.7 * (1.0 - length / reach), thickness, cv2.LINE_AA, 4)
+            np.maximum(box, line, out=box)
     dots = np.zeros((h, w), np.float32)
     for x, y in nodes:
         cv2.circle(dots, (int(x * 16), int(y * 16)), int(rng.uniform(3.0, 6.0) * scale * 16), 1.0, -1, cv2.LINE_AA, 4)
