@@ -1,4 +1,6 @@
 import os
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import cv2
@@ -60,3 +62,41 @@ def test_same_frames_give_the_same_bytes_while_the_heap_churns(tmp_path):
                 del junk
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def _encode_with_audio(path, audio, frames, arrive_at=None):
+    """Encode ``frames`` with ``audio``; given ``arrive_at``, the audio is a Future set only after that frame."""
+    pending = Future() if arrive_at is not None else None
+    with VideoEncoder(path, 96, 128, 24, 500_000, audio=pending if pending else audio, audio_rate=22050,
+                      frame_count=len(frames)) as encoder:
+        for index, frame in enumerate(frames):
+            if index == arrive_at:
+                pending.set_result(audio)
+            encoder.write(frame)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("arrive_at", [20, 47])
+def test_audio_mixed_while_the_video_encodes_gives_the_same_file(tmp_path, arrive_at):
+    rng = np.random.default_rng(3)
+    frames = [rng.integers(0, 256, (128, 96, 3), np.uint8) for _ in range(48)]
+    audio = (0.2 * np.sin(np.arange(22050 * 2) / 22050 * 2 * np.pi * 440)).astype(np.float32)
+    ready = _encode_with_audio(tmp_path / "ready.mp4", audio, frames)
+    late = _encode_with_audio(tmp_path / "late.mp4", audio, frames, arrive_at)
+    assert late == ready  # interleaved alike: the muxer held the video packets until the audio came
+    assert probe(tmp_path / "late.mp4")["audio_codec"] == "aac"
+
+
+def test_video_waits_for_audio_that_lags_too_far(tmp_path):
+    frames = _frames(24 * 7, 64, 48)
+    pending = Future()
+    written = []
+    with VideoEncoder(tmp_path / "clip.mp4", 48, 64, 24, 200_000, audio=pending, audio_rate=22050,
+                      frame_count=len(frames)) as encoder:
+        threading.Timer(1.5, pending.set_result, [np.zeros(22050 * 7, np.float32)]).start()
+        for frame in frames:
+            encoder.write(frame)
+            written.append((pending.done(), encoder.audio.written))
+    lag_limit = int(encoder.audio.AUDIO_LAG_LIMIT_S * 24)
+    assert not written[lag_limit - 2][0]  # the video went on without it
+    assert written[lag_limit + 1][1] > 0  # then waited for it: audio was written by then

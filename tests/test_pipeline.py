@@ -1,11 +1,15 @@
 """End to end: render, read the MP4 back, check what a viewer sees."""
 
+import os
+
 import cv2
 import numpy as np
 import pytest
 
 from conftest import decode_frames, probe
 from reelforge import VideoRequest, render
+from reelforge.pipeline import ENCODER_OWNS_THE_CORES, prepare
+from reelforge.plan import plan_from_words
 from reelforge.request import Style
 
 TEXT = "The mountains glow at sunset. A calm wind moves through the valley."
@@ -199,3 +203,50 @@ def test_a_crossfade_between_two_night_scenes_shows_one_moon(render_cache):
     (first,), (second,) = _moons(frames[round(1.0 * 15)]), _moons(frames[round(3.0 * 15)])
     assert abs(first - second) < 3  # one sky over the video: its moon stands where it stood
     assert len(_moons(frames[round(2.0 * 15)])) == 1  # mid-crossfade: one moon, not two half-bright ones
+
+
+@pytest.mark.parametrize("cores, pool_while_rendering", [(2, 1), (16, 3)])
+def test_opencv_leaves_small_machines_cores_to_the_encoder_and_is_put_back(tmp_path, monkeypatch, cores,
+                                                                          pool_while_rendering):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(3)
+    seen = set()
+
+    def progress(stage, done, total):
+        if stage == "frames":
+            seen.add(cv2.getNumThreads())
+
+    try:
+        render(VideoRequest(text="A quiet lake at dawn.", is_custom=True, duration=2.0, quality="speed",
+                            captions=False), tmp_path / "lake.mp4", progress=progress)
+        assert seen == {pool_while_rendering}
+        assert cv2.getNumThreads() == 3
+    finally:
+        cv2.setNumThreads(before)
+
+
+def test_renders_at_once_share_opencv_setting_and_the_last_puts_it_back(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(3)
+    try:
+        with ENCODER_OWNS_THE_CORES:
+            with ENCODER_OWNS_THE_CORES:
+                assert cv2.getNumThreads() == 1
+            assert cv2.getNumThreads() == 1  # the other render is still going
+        assert cv2.getNumThreads() == 3
+    finally:
+        cv2.setNumThreads(before)
+
+
+@pytest.mark.parametrize("text, guessed_right", [
+    ("The desert burns under a blazing midday sun. Stars rise over the ocean.", True),
+    ("The desert burns at noon. Stars rise over the ocean.", False),  # too short: joins the night ocean
+])
+def test_the_first_scene_built_ahead_from_the_words_is_the_one_the_plan_shows(text, guessed_right):
+    request = VideoRequest(text=text, is_custom=True, duration=6.0, quality="speed", seed=5, captions=False)
+    warm, cold = prepare(request, warm=True), prepare(request)
+    assert (plan_from_words(request, text)[0].look == cold.scenes[0].look) is guessed_right
+    assert np.array_equal(warm.renderer().frame_at(0)[0], cold.renderer().frame_at(0)[0])
+    assert np.array_equal(warm.audio, cold.audio)  # mixed in a worker thread or not, the same soundtrack

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import Future
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -75,18 +76,38 @@ class AudioTrack:
 
     Audio is fed to the encoder in AAC_FRAME-sample chunks from time 0, so the same samples give the same
     packets whether the video beside them is being encoded or remuxed.
+
+    The samples may still be being mixed (a Future): the video goes on without them and FFmpeg's muxer holds
+    its packets until the audio catches up, so the file is interleaved byte for byte as if the audio had been
+    there. The video waits for them once it is AUDIO_LAG_LIMIT_S ahead: past 10 s the muxer would write video
+    packets unaccompanied.
     """
 
-    def __init__(self, container: av.container.OutputContainer, samples: np.ndarray, rate: int):
+    AUDIO_LAG_LIMIT_S = 5.0
+
+    def __init__(self, container: av.container.OutputContainer, samples: np.ndarray | Future[np.ndarray],
+                 rate: int):
         self.container = container
-        self.samples = resample_mono(samples, rate)
+        self.rate = rate
+        self._mixing = samples if isinstance(samples, Future) else None
+        self.samples = None if isinstance(samples, Future) else resample_mono(samples, rate)
         self.stream = container.add_stream("aac", rate=AUDIO_RATE)
         self.stream.layout = "mono"
         self.stream.bit_rate = AUDIO_BITRATE
         self.written = 0
 
+    def _ready(self, seconds: float, final: bool) -> bool:
+        """Whether the samples are here (waiting for them at the end, or when the video is too far ahead)."""
+        if self.samples is None:
+            if not (final or self._mixing.done() or seconds - self.written / AUDIO_RATE > self.AUDIO_LAG_LIMIT_S):
+                return False
+            self.samples = resample_mono(self._mixing.result(), self.rate)
+        return True
+
     def write_until(self, seconds: float, final: bool = False) -> None:
         """Encode and mux the audio up to ``seconds`` (whole chunks only, unless ``final``)."""
+        if not self._ready(seconds, final):
+            return
         end = int(round(seconds * AUDIO_RATE))
         while self.written + (0 if final else AAC_FRAME) <= end and self.written < end:
             chunk = self.samples[self.written : min(self.written + AAC_FRAME, end)]
@@ -143,12 +164,13 @@ def copy_packets(stream: av.video.stream.VideoStream, segment: Segment, fps: int
 class VideoEncoder:
     """An MP4 being written: ``write`` frames in order, then leave the ``with`` block to finish it.
 
-    ``frame_count`` frames are expected; the audio (mono float32 at ``audio_rate``) is padded or cut to the
-    same duration and interleaved with the video as it is written.
+    ``frame_count`` frames are expected; the audio (mono float32 at ``audio_rate``, or a Future of it still
+    being mixed) is padded or cut to the same duration and interleaved with the video as it is written.
     """
 
     def __init__(self, path: Path, width: int, height: int, fps: int, bitrate: int, x264_preset: str = "veryfast",
-                 audio: np.ndarray | None = None, audio_rate: int = AUDIO_RATE, frame_count: int | None = None,
+                 audio: np.ndarray | Future[np.ndarray] | None = None, audio_rate: int = AUDIO_RATE,
+                 frame_count: int | None = None,
                  gop_seconds: float = GOP_SECONDS):
         self.path = Path(path)
         self.width, self.height, self.fps = width, height, fps

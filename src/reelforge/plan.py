@@ -10,10 +10,22 @@ import numpy as np
 from reelforge.request import (Atmosphere, CameraMovement, CharacterType, Emotion, Lighting, Style, TimelineScene,
                                Transition, VideoRequest)
 from reelforge.scene.keywords import atmosphere_of, keywords_of, theme_of_text, theme_or_none, time_of_day
-from reelforge.voice.narration import Narration
+from reelforge.voice.narration import Narration, split_sentences
 
 MIN_SCENE_S = 1.6  # sentences shorter than this join the previous scene
 TRANSITION_S = 0.5
+
+
+@dataclass(frozen=True)
+class SceneLook:
+    """What a scene's layers are drawn from: nothing else of its plan changes them."""
+
+    theme: str
+    time_of_day: str
+    atmosphere: str | None
+    seed: int
+    style: Style
+    background_image: Path | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,10 @@ class ScenePlan:
     transition: str = "crossfade"  # into this scene from the one before
     character_type: CharacterType = CharacterType.person
     background_image: Path | None = None
+
+    @property
+    def look(self) -> SceneLook:
+        return SceneLook(self.theme, self.time_of_day, self.atmosphere, self.seed, self.style, self.background_image)
 
 
 def _time_for(text: str, script: str, rng: np.random.Generator) -> str:
@@ -73,6 +89,16 @@ def plan_scenes(request: VideoRequest, script: str, narration: Narration, durati
               duration if index == len(groups) - 1 else max(0.0, groups[index + 1][1] - 0.15))
              for index, (text, start) in enumerate(groups)]
     return _scenes(request, script, spans, [TimelineScene(text=text) for text, _ in groups], rng)
+
+
+def plan_from_words(request: VideoRequest, script: str) -> list[ScenePlan]:
+    """The scenes as planned before the narration is spoken, their times all 0: a timeline's own, or one a
+    sentence. Their looks are the narrated plan's unless a sentence too short to stand alone joins another."""
+    if request.scenes is not None:
+        return plan_timeline(request, [0.0] * (len(request.scenes) + 1))
+    sentences = split_sentences(script) or [script]
+    return _scenes(request, script, [(text, 0.0, 0.0) for text in sentences],
+                   [TimelineScene(text=text) for text in sentences], np.random.default_rng(request.seed))
 
 
 def plan_timeline(request: VideoRequest, bounds: list[float]) -> list[ScenePlan]:
