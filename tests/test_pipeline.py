@@ -8,7 +8,7 @@ import pytest
 
 from conftest import decode_frames, probe
 from reelforge import VideoRequest, render
-from reelforge.pipeline import ENCODER_OWNS_THE_CORES, prepare
+from reelforge.pipeline import ENCODER_OWNS_THE_CORES, MIX_BESIDE_FRAMES_S, prepare
 from reelforge.plan import plan_from_words
 from reelforge.request import Style
 
@@ -250,3 +250,11 @@ def test_the_first_scene_built_ahead_from_the_words_is_the_one_the_plan_shows(te
     assert (plan_from_words(request, text)[0].look == cold.scenes[0].look) is guessed_right
     assert np.array_equal(warm.renderer().frame_at(0)[0], cold.renderer().frame_at(0)[0])
     assert np.array_equal(warm.audio, cold.audio)  # mixed in a worker thread or not, the same soundtrack
+
+
+def test_a_long_video_mixes_its_soundtrack_before_its_frames():
+    request = VideoRequest(text="A quiet lake at dawn.", is_custom=True, duration=MIX_BESIDE_FRAMES_S + 5,
+                           quality="speed", captions=False)
+    plan = prepare(request, warm=True)
+    assert plan.mixing.done()  # its whole-signal mix never adds to the frames' peak memory
+    plan.renderer().cache.close()

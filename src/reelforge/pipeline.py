@@ -5,7 +5,7 @@ script -> narration -> plan -> emotion -> soundtrack -> per scene: layers (theme
 planes resized to the frame) -> particles -> letterbox -> captions -> grain -> encode. Frames are produced in a
 worker thread while the encoder runs, and scene layers are built one scene ahead and dropped after use, so
 memory stays flat as duration grows. Nothing waits that need not: the first scene is built from the words alone
-while the narration is spoken, and the soundtrack is mixed while the first frames are encoded.
+while the narration is spoken, and a short video's soundtrack is mixed while its first frames are encoded.
 Character and hybrid modes draw the talking character over the scene (softly blurred behind a full-frame
 character, sharp behind a hybrid one) after the transition, on the narration's clock.
 A timeline request (``scenes``) narrates each scene in its own span, and each scene brings its own style,
@@ -62,6 +62,10 @@ from reelforge.yuv import i420_to_rgb, to_i420
 ProgressCallback = Callable[[str, int, int], None]
 FramesWriter = Callable[..., Path]  # (plan, output, *, progress, poster): the video with its soundtrack
 STAGES = ("script", "voice", "frames", "encode", "export")
+# The soundtrack of a video up to this long is mixed while its first frames are encoded. The mix holds whole
+# signals (about 50 bytes a sample: 21 MB for 5 s, 135 MB for 60 s) that would then add to the frames' peak
+# memory: a longer video mixes first, and its peak memory stays flat in its duration.
+MIX_BESIDE_FRAMES_S = 20.0
 FLOW_WARMUP_FRAMES = 12  # frames rendered (not kept) before a range that starts mid-video, for flow smoothing
 
 
@@ -490,7 +494,8 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
 
     ``preset`` replaces the request's quality preset (the preview's draft). ``warm``: this process renders the
     frames next, so worker threads build the first scene from the words alone while the narration is spoken,
-    then mix the soundtrack while the first frames are made and encoded (``plan.audio`` waits for it).
+    and (up to MIX_BESIDE_FRAMES_S) mix the soundtrack while the first frames are made and encoded
+    (``plan.audio`` waits for it).
     """
     report = progress or _noop
     timings: dict[str, float] = {}
@@ -525,15 +530,16 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
 
     mood = character_emotion(request, script.text, narration)
     plan = RenderPlan(request, script, narration, preset, duration, scenes, timings, Future(), AUDIO_RATE, mood)
-    if not warm:
+    if warm:
+        plan.warm_renderer = FrameRenderer(request, preset, scenes, narration, duration, mood.emotion, ahead)
+        for index in (0, 1):
+            plan.warm_renderer.cache.prefetch(index)
+    if warm and duration <= MIX_BESIDE_FRAMES_S:
+        mixer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-sound")
+        plan.mixing = mixer.submit(mix_soundtrack, plan)
+        mixer.shutdown(wait=False)
+    else:
         plan.mixing = _done(mix_soundtrack(plan))
-        return plan
-    plan.warm_renderer = FrameRenderer(request, preset, scenes, narration, duration, mood.emotion, ahead)
-    for index in (0, 1):
-        plan.warm_renderer.cache.prefetch(index)
-    mixer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-sound")
-    plan.mixing = mixer.submit(mix_soundtrack, plan)
-    mixer.shutdown(wait=False)
     return plan
 
 
