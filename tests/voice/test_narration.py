@@ -1,11 +1,16 @@
 """Real Piper narration with the packaged voice; timings checked against the audio itself."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from reelforge.voice import narrate
 from reelforge.voice.alignment import energy_envelope
-from reelforge.voice.narration import LEAD_IN_S, narrate_timeline
+from reelforge.request import Emotion
+from reelforge.voice.narration import LEAD_IN_S, TAIL_S, narrate_timeline, seeded_voice
+from reelforge.voice.noise import DurationsOnly, NoiseFedSession
+from reelforge.voice.prosody import PROSODY, synthesis_config
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +99,29 @@ def test_a_timeline_speaks_each_scene_within_its_own_span():
         start = round(bounds[index] * narration.sample_rate)
         assert np.abs(narration.audio[start:start + 1000]).max() == 0.0  # each scene opens in silence
     assert len(narration.sentences) == 3 and narration.sentences[2][1] > bounds[2]
+
+
+def test_a_narration_that_would_overrun_is_spoken_once_at_the_pace_that_fits(monkeypatch):
+    text = "Deep in the forest, old pines stand in the fog. A path winds into the dark."
+    natural = narrate(text, 60.0, seed=2)
+    assert natural.speech_end + TAIL_S > 5.0  # at its own pace it would overrun 5 s
+    runs = []
+    speak = NoiseFedSession.run
+    monkeypatch.setattr(NoiseFedSession, "run", lambda self, *args: runs.append(1) or speak(self, *args))
+    fitted = narrate(text, 5.0, seed=2)
+    assert len(runs) == 2  # one run of the voice model a sentence: no second try at a faster pace
+    assert 5.0 - 0.2 < fitted.speech_end + TAIL_S <= 5.0  # it fits, and is not hurried more than it needs
+
+
+def test_predicted_durations_are_the_ones_then_spoken():
+    voice = seeded_voice(5)
+    config = synthesis_config(PROSODY[Emotion.neutral], voice.config)
+    ids = voice.phonemes_to_ids(voice.phonemize("Waves roll onto the beach at sunset.")[0])
+    predictor = dataclasses.replace(voice, session=DurationsOnly(voice.session))
+    predicted = predictor.phoneme_ids_to_audio(ids, config).ravel()
+    faster = dataclasses.replace(config, length_scale=config.length_scale * 0.9)
+    audio, samples = voice.phoneme_ids_to_audio(ids, faster, include_alignments=True)
+    spoken = samples // voice.config.hop_length
+    assert np.abs(spoken - np.ceil(predicted * 0.9)).max() <= 1  # float rounding may tip a ceiling
+    assert np.mean(spoken == np.ceil(predicted * 0.9)) > 0.95
+    assert len(audio) == spoken.sum() * voice.config.hop_length

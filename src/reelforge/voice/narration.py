@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +28,7 @@ from reelforge.errors import RequestError
 from reelforge.request import Emotion
 from reelforge.voice.alignment import Timed, align_sentence, shifted
 from reelforge.voice.durations import model_timings
-from reelforge.voice.noise import NoiseFedSession, noise_fed_model
+from reelforge.voice.noise import DurationsOnly, NoiseFedSession, durations_model, noise_fed_model
 from reelforge.voice.prosody import PROSODY, Prosody, shift_pitch, synthesis_config
 
 LEAD_IN_S = 0.25  # silence before the first word
@@ -93,6 +94,9 @@ def load_voice(model: Path | None = None):  # -> piper.PiperVoice
         # CPU a 5 s narration, left to the work beside it
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        durations = durations_model(graph)
+        if durations is not None:
+            durations = onnxruntime.InferenceSession(durations, options, providers=["CPUExecutionProvider"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, DecodeError, Fail, InvalidGraph,
             InvalidProtobuf) as error:
         if model is None:
@@ -103,7 +107,8 @@ def load_voice(model: Path | None = None):  # -> piper.PiperVoice
     if not inputs >= PIPER_INPUTS:
         raise RequestError("voice_model", f"{model_path.name} is an ONNX model but not a Piper voice "
                                           f"(inputs {sorted(inputs)}, expected {sorted(PIPER_INPUTS)})")
-    return PiperVoice(config=config, session=NoiseFedSession(session, noise_inputs, np.random.default_rng(0)))
+    return PiperVoice(config=config, session=NoiseFedSession(session, noise_inputs, np.random.default_rng(0),
+                                                             np.random.default_rng(1), durations))
 
 
 def seeded_voice(seed: int, model: Path | None = None):  # -> piper.PiperVoice
@@ -112,8 +117,9 @@ def seeded_voice(seed: int, model: Path | None = None):  # -> piper.PiperVoice
     The same text and seed give the same audio, whatever the shared session spoke before.
     """
     voice = load_voice(model)
-    return dataclasses.replace(voice, session=dataclasses.replace(voice.session,
-                                                                  generator=np.random.default_rng(seed)))
+    session = dataclasses.replace(voice.session, generator=np.random.default_rng(seed),
+                                  duration_generator=np.random.default_rng([seed, 1]), ahead=[])
+    return dataclasses.replace(voice, session=session)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -155,7 +161,14 @@ def narrate(script: str, target_duration: float, seed: int = 0, emotion: Emotion
     """
     sentences = split_sentences(script)
     prosody = PROSODY[emotion]
-    narration = _speak(seeded_voice(seed, voice_model), sentences, prosody, 1.0)
+    voice = seeded_voice(seed, voice_model)
+    durations = _predicted_durations(voice, sentences, prosody) if math.isfinite(target_duration) else None
+    if durations is not None:  # spoken once, at the pace that fits
+        fixed = LEAD_IN_S + SENTENCE_GAP_S * (len(sentences) - 1)
+        seconds_per_frame = voice.config.hop_length / voice.config.sample_rate / prosody.pitch_ratio
+        return _speak(voice, sentences, prosody,
+                      _fitting_scale(durations, seconds_per_frame, fixed, target_duration - TAIL_S))
+    narration = _speak(voice, sentences, prosody, 1.0)
     needed = narration.speech_end + TAIL_S
     if needed > target_duration:
         speech = narration.speech_end - LEAD_IN_S
@@ -163,6 +176,34 @@ def narrate(script: str, target_duration: float, seed: int = 0, emotion: Emotion
         if scale < 0.995:
             narration = _speak(seeded_voice(seed, voice_model), sentences, prosody, scale)
     return narration
+
+
+def _predicted_durations(voice, sentences: list[str], prosody: Prosody) -> np.ndarray | None:
+    """Every phoneme's duration in frames (before rounding up) at the prosody's pace, predicted without audio;
+    the voice's next runs speak with exactly these. None for a voice without a durations model."""
+    if voice.session.durations is None:
+        return None
+    predictor = dataclasses.replace(voice, session=DurationsOnly(voice.session))
+    config = synthesis_config(prosody, voice.config)
+    return np.concatenate([predictor.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), config).ravel()
+                           for sentence in sentences for phonemes in voice.phonemize(sentence)])
+
+
+def _fitting_scale(durations: np.ndarray, seconds_per_frame: float, fixed: float, end: float) -> float:
+    """The slowest length scale, from 1.0 down to MIN_LENGTH_SCALE, at which phonemes of these ``durations``
+    (frames at scale 1, each rounded up as the model does) plus ``fixed`` seconds finish by ``end``."""
+    def finish(scale: float) -> float:
+        return fixed + float(np.ceil(durations * scale).sum()) * seconds_per_frame
+
+    if finish(1.0) <= end:
+        return 1.0
+    if finish(MIN_LENGTH_SCALE) > end:
+        return MIN_LENGTH_SCALE
+    fits, overruns = MIN_LENGTH_SCALE, 1.0
+    for _ in range(24):
+        middle = (fits + overruns) / 2
+        fits, overruns = (middle, overruns) if finish(middle) <= end else (fits, middle)
+    return fits
 
 
 def join_narrations(parts: list[Narration], starts: list[float]) -> Narration:

@@ -10,19 +10,23 @@ The same patch exposes the duration of every phoneme id (``w_ceil``, the graph's
 with Piper's own ``add_alignment_output``, so ``PiperVoice.synthesize(..., include_alignments=True)`` says
 exactly when each phoneme is spoken (durations.py). A voice model without it still speaks; its timings are
 then estimated (alignment.py).
+
+With durations, the model is also cut down to them alone (``durations_model``, a tenth of the cost of a full
+run), so that a narration knows how long it will be before any audio is made (``DurationsOnly``).
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 NOISE_INPUT = "noise_{}"
+DURATION_NOISE = NOISE_INPUT.format(0)  # Piper's graphs draw the duration predictor's noise first
 MAX_FRAMES_PER_PHONEME = 64  # 0.74 s a phoneme at Piper's 256-sample hop: no voice holds one that long
-NOISE_CHANNELS = 192  # Piper's latent channels (its duration predictor draws 2 per phoneme)
+NOISE_CHANNELS = 192  # Piper's latent channels (its duration predictor draws 2 per phoneme, at most this many)
 
 
 def noise_fed_model(model_path: Path) -> tuple[bytes, int]:
@@ -62,20 +66,87 @@ def noise_fed_model(model_path: Path) -> tuple[bytes, int]:
     return model.SerializeToString(), count
 
 
+def durations_model(graph: bytes) -> bytes | None:
+    """A noise-fed model (``noise_fed_model``'s) cut down to the phoneme durations before they are rounded up to
+    whole frames (the input of its one ``Ceil``), with only the inputs those need; None without a single Ceil."""
+    import onnx
+    from onnx.utils import Extractor
+
+    model = onnx.load_from_string(graph)
+    ceils = [node for node in model.graph.node if node.op_type == "Ceil"]
+    if len(ceils) != 1:
+        return None
+    cut = Extractor(model).extract_model([value.name for value in model.graph.input], [ceils[0].input[0]])
+    used = {name for node in cut.graph.node for name in node.input}
+    if DURATION_NOISE not in used or any(NOISE_INPUT.format(i) in used for i in range(1, len(model.graph.input))):
+        return None  # not a Piper graph: its duration predictor draws noise first, and only that
+    kept = [value for value in cut.graph.input if value.name in used]
+    del cut.graph.input[:]
+    cut.graph.input.extend(kept)
+    return cut.SerializeToString()
+
+
 @dataclass
 class NoiseFedSession:
-    """An ONNX session of a noise-fed model with one seeded generator: Piper calls ``run`` as on its own."""
+    """An ONNX session of a noise-fed model with one seeded generator: Piper calls ``run`` as on its own.
+
+    ``durations``: the session of its ``durations_model``, if it has one (shared like ``session``). What a
+    ``DurationsOnly`` run predicted waits in ``ahead`` for the run of the same phonemes: its duration noise, so
+    that run speaks with exactly the durations predicted, and those, so the latent's noise is drawn for just
+    its frames (MAX_FRAMES_PER_PHONEME a phoneme drew 25 times too many).
+    """
 
     session: object  # onnxruntime.InferenceSession, shared between narrations (its run() is thread-safe)
     noise_inputs: int
-    generator: np.random.Generator
+    generator: np.random.Generator  # the latent's noise
+    duration_generator: np.random.Generator  # the duration predictor's (its own stream: drawn ahead or not, alike)
+    durations: object | None = None
+    ahead: list[Predicted] = field(default_factory=list)
 
     def run(self, output_names, feeds: dict):
         phonemes = feeds["input"].shape[1]
-        draws = phonemes * MAX_FRAMES_PER_PHONEME * NOISE_CHANNELS
-        noise = {NOISE_INPUT.format(i): self.generator.standard_normal(draws, np.float32)
-                 for i in range(self.noise_inputs)}
+        if self.ahead:
+            predicted = self.ahead.pop(0)
+            noise = predicted.noise
+            # each phoneme's frames round up alike, or at most one more where float rounding differs
+            scaled = predicted.durations * (feeds["scales"][1] / predicted.length_scale)
+            frames = int(np.ceil(scaled).sum()) + len(scaled)
+        else:
+            noise = {DURATION_NOISE: self.duration_noise(phonemes)}
+            frames = phonemes * MAX_FRAMES_PER_PHONEME
+        noise |= {NOISE_INPUT.format(i): self.generator.standard_normal(frames * NOISE_CHANNELS, np.float32)
+                  for i in range(self.noise_inputs) if NOISE_INPUT.format(i) not in noise}
         return self.session.run(output_names, {**feeds, **noise})
+
+    def duration_noise(self, phonemes: int) -> np.ndarray:
+        """The duration predictor's noise for a run of ``phonemes`` ids (Piper's takes 2 an id)."""
+        return self.duration_generator.standard_normal(phonemes * NOISE_CHANNELS, np.float32)
 
     def get_inputs(self):
         return self.session.get_inputs()
+
+
+@dataclass
+class DurationsOnly:
+    """Stands in for a NoiseFedSession (``fed``) when only the durations of the next runs are wanted, at a tenth
+    of the cost of speech: Piper builds the feeds as for speech, and its "audio" is the phonemes' durations in
+    frames before rounding up. The duration noise drawn is kept for the real runs, in order."""
+
+    fed: NoiseFedSession
+
+    def run(self, output_names, feeds: dict):
+        noise = {DURATION_NOISE: self.fed.duration_noise(feeds["input"].shape[1])}
+        needs = [value.name for value in self.fed.durations.get_inputs()]
+        (durations,) = self.fed.durations.run(None, {name: {**feeds, **noise}[name] for name in needs})
+        self.fed.ahead.append(Predicted(noise, durations.ravel(), float(feeds["scales"][1])))
+        return [durations]
+
+
+@dataclass(frozen=True)
+class Predicted:
+    """What a DurationsOnly run predicted for some phonemes: the duration noise it drew, and their durations
+    (frames before rounding up) at ``length_scale``."""
+
+    noise: dict[str, np.ndarray]
+    durations: np.ndarray
+    length_scale: float
