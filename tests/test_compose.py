@@ -56,6 +56,16 @@ def test_a_still_camera_reuses_the_frame_and_it_cannot_be_changed(city):
     assert moved is not first and not np.array_equal(moved, first)
 
 
+def test_both_scenes_of_a_transition_reuse_their_frames_and_only_the_last_two_are_kept(city):
+    mountains = prepare_layers(build_layers("mountains", "day", *SOURCE, seed=5))
+    compositor = LayerCompositor(FRAME)
+    outgoing, incoming = compositor.render(city, View()), compositor.render(mountains, View())
+    assert compositor.render(city, View()) is outgoing and compositor.render(mountains, View()) is incoming
+    compositor.render(prepare_layers(build_layers("ocean", "day", *SOURCE, seed=6)), View())
+    again = compositor.render(city, View())  # the oldest was let go...
+    assert again is not outgoing and np.array_equal(again, outgoing)  # ...and is made again alike
+
+
 def test_a_soft_layer_warped_at_half_size_looks_the_same(city):
     blur = 3.0  # source pixels: 2.3 frame pixels, above SOFT_BLUR
     sky = cv2.GaussianBlur(np.ascontiguousarray(city[0].rgba[:, :, :3]), (0, 0), blur)

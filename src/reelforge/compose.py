@@ -58,7 +58,8 @@ class LayerCompositor:
     everything below its edge), and straight into the frame where it is itself opaque; only the rows in between
     are blended. The result is the same as blending every layer over the whole frame. A layer blurred by at
     least SOFT_BLUR frame pixels has no detail that half the resolution would lose: it is warped at half size and
-    resized up. Under a still camera the layers' views do not change, and the last frame is returned again.
+    resized up. Under a still camera the layers' views do not change, and the last frame is returned again (one
+    for each of the last two sets of layers: both scenes of a transition).
     """
 
     def __init__(self, frame_size: tuple[int, int]):
@@ -66,7 +67,7 @@ class LayerCompositor:
         self._warped = np.empty((self.height, self.width, 4), np.uint8)
         self._inverse = np.empty((self.height, self.width, 4), np.uint8)
         self._half = np.empty(((self.height + 1) // 2 + 2, (self.width + 1) // 2, 4), np.uint8)
-        self._last: tuple[list[PreparedLayer], bytes, np.ndarray] | None = None
+        self._last: dict[int, tuple[list[PreparedLayer], bytes, np.ndarray]] = {}  # by id of the layers
 
     def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
         """Composite ``layers`` (back first) seen through ``view``; returns a read-only RGBA frame."""
@@ -74,8 +75,9 @@ class LayerCompositor:
         source_size = (layers[0].rgba.shape[1], layers[0].rgba.shape[0])
         matrices = [view_matrix(layer_view(view, layer.depth), size, source_size, offset) for layer in layers]
         key = np.concatenate(matrices).tobytes()
-        if self._last is not None and self._last[0] is layers and self._last[1] == key:
-            return self._last[2]
+        last = self._last.get(id(layers))
+        if last is not None and last[0] is layers and last[1] == key:
+            return last[2]
         out = np.empty((self.height, self.width, 4), np.uint8)
         hidden_from = [self.height] * len(layers)  # the first row that nearer layers hide
         for index in range(len(layers) - 2, -1, -1):
@@ -94,7 +96,10 @@ class LayerCompositor:
                 cv2.multiply(roi, inverse, dst=roi, scale=1 / 255)
                 cv2.add(roi, warped, dst=roi)
         out.flags.writeable = False
-        self._last = (layers, key, out)
+        self._last.pop(id(layers), None)
+        if len(self._last) == 2:
+            del self._last[next(iter(self._last))]
+        self._last[id(layers)] = (layers, key, out)
         return out
 
     def _warp(self, layer: PreparedLayer, matrix: np.ndarray, dst: np.ndarray, start: int, end: int) -> np.ndarray:
