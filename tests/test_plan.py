@@ -2,7 +2,7 @@
 
 import pytest
 
-from reelforge.plan import plan_timeline, transition_for
+from reelforge.plan import plan_from_words, plan_timeline, transition_for
 from reelforge.request import CameraMovement, CharacterType, Emotion, Style, Transition, VideoRequest
 
 
@@ -35,3 +35,12 @@ def test_timeline_scenes_keep_their_settings_and_follow_the_request_elsewhere(tm
 def test_auto_transition_follows_the_emotion_and_a_chosen_one_wins(emotion, expected):
     assert transition_for(Transition.auto, emotion) == expected
     assert transition_for(Transition.crossfade, emotion) == "crossfade"
+
+
+def test_a_scene_whose_only_theme_word_is_the_skys_stays_in_the_place_before():
+    text = "Deep in the forest, old pines stand in the fog. A path winds into the dark. Clouds drift over the sea."
+    request = VideoRequest(text=text, is_custom=True, duration=12.0)
+    themes = [scene.theme for scene in plan_from_words(request, text)]
+    assert themes == ["forest", "forest", "ocean"]  # "winds" is not a sky to cut to; the sea is a place
+    alone = "The wind rises. Light breaks through the clouds."
+    assert [scene.theme for scene in plan_from_words(VideoRequest(text=alone, is_custom=True), alone)] == ["sky"] * 2

@@ -9,7 +9,8 @@ import numpy as np
 
 from reelforge.request import (Atmosphere, CameraMovement, CharacterType, Emotion, Lighting, Style, TimelineScene,
                                Transition, VideoRequest)
-from reelforge.scene.keywords import atmosphere_of, keywords_of, theme_of_text, theme_or_none, time_of_day
+from reelforge.scene.keywords import (PLACES, atmosphere_of, keywords_of, theme_of_text, theme_or_none,
+                                      time_of_day)
 from reelforge.voice.narration import Narration, split_sentences
 
 MIN_SCENE_S = 1.6  # sentences shorter than this join the previous scene
@@ -111,12 +112,17 @@ def plan_timeline(request: VideoRequest, bounds: list[float]) -> list[ScenePlan]
 def _scenes(request: VideoRequest, script: str, spans: list[tuple[str, float, float]],
             settings: list[TimelineScene], rng: np.random.Generator) -> list[ScenePlan]:
     """Scene plans for (text, start, end) spans: what a scene's settings leave unset follows the request,
-    and the theme and time of day follow the words (a scene without theme words keeps the one before)."""
+    and the theme and time of day follow the words (a scene without theme words keeps the one before, and so
+    does a scene whose only such words are the sky's after a place: "a path winds into the dark" stays in the
+    forest, where "winds" would have made it an empty sky)."""
     script_time = _time_for(script, script, rng)
     previous_theme = theme_of_text(script)
     scenes = []
     for index, ((text, start, end), setting) in enumerate(zip(spans, settings)):
-        theme = setting.theme.value if setting.theme else theme_or_none(text) or previous_theme
+        named = theme_or_none(text)
+        if named == "sky" and previous_theme in PLACES:
+            named = None
+        theme = setting.theme.value if setting.theme else named or previous_theme
         time = setting.time_of_day.value if setting.time_of_day else time_of_day(text) or script_time
         atmosphere = _atmosphere_for(request, text, script)
         style = setting.style or request.style

@@ -7,7 +7,7 @@ import re
 # theme -> words that call for it (matched on word stems: "mountains" matches "mountain")
 THEME_WORDS: dict[str, tuple[str, ...]] = {
     "ocean": ("ocean", "sea", "wave", "beach", "tide", "shore", "coast", "surf", "island", "sail", "boat",
-              "fish", "whale", "harbor", "blue"),
+              "fish", "whale", "harbor", "blue", "water", "gull"),
     "mountains": ("mountain", "peak", "summit", "ridge", "valley", "hike", "climb", "alp", "cliff", "snow",
                   "glacier", "hill", "rock"),
     "forest": ("forest", "tree", "wood", "jungle", "leaf", "leaves", "pine", "green", "nature", "canopy",
@@ -83,7 +83,8 @@ def keywords_of(text: str) -> list[str]:
     return found
 
 
-_CONCRETE = {name: stems for name, stems in THEME_WORDS.items() if name not in ("abstract", "sky")}
+PLACES = tuple(name for name in THEME_WORDS if name not in ("abstract", "sky"))  # themes that are somewhere
+_CONCRETE = {name: THEME_WORDS[name] for name in PLACES}
 
 
 def theme_or_none(text: str) -> str | None:
