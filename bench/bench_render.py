@@ -1,8 +1,8 @@
 """Render speed against the encode-only floor, and memory against duration, measured in one run.
 
 For each preset and mode (cinematic at speed and balanced; character and hybrid at balanced), with the orbit
-camera (the heaviest move), and for balanced cinematic also with the request's default still camera: render a 5 s
-video (narration included), then encode the very same frames again,
+camera (the heaviest move), and for balanced cinematic also with the request's default still camera (for a one-scene
+text and a two-scene one): render a 5 s video (narration included), then encode the very same frames again,
 already made and held in memory, with the same encoder settings and audio: that is the floor no renderer can
 beat. Then render 5 s and 60 s videos in fresh processes and compare their peak resident memory.
 
@@ -30,13 +30,15 @@ from reelforge.encode import VideoEncoder
 from reelforge.pipeline import prepare
 from reelforge.presets import preset_for
 
-TEXT = "The city never sleeps. Neon signs flicker over wet streets."
+TEXT = "The city never sleeps. Neon signs flicker over wet streets."  # one scene: the second sentence follows soon
+TWO_SCENES = "Snow falls on the quiet mountains. The peaks glow pink at dawn."
 DURATION = 5.0
 
 
-def request_for(quality: str, duration: float, video_type: str = "cinematic", camera: str = "orbit") -> VideoRequest:
+def request_for(quality: str, duration: float, video_type: str = "cinematic", camera: str = "orbit",
+                text: str = TEXT) -> VideoRequest:
     """The bench's request: orbit by default, the heaviest camera move (every layer rotates and scales)."""
-    return VideoRequest(text=TEXT, is_custom=True, quality=quality, duration=duration, seed=11,
+    return VideoRequest(text=text, is_custom=True, quality=quality, duration=duration, seed=11,
                         camera_movement=camera, style="cinematic", video_type=video_type, emotion="confident")
 
 
@@ -62,13 +64,13 @@ def encode_floor(frames: list[np.ndarray], request: VideoRequest, audio: np.ndar
     return time.perf_counter() - clock
 
 
-def speed_row(quality: str, video_type: str, camera: str, folder: Path, repeat: int) -> dict:
+def speed_row(quality: str, video_type: str, camera: str, text: str, folder: Path, repeat: int) -> dict:
     """Render the request ``repeat`` times, each render followed by an encode of the same frames (the floor).
 
     A render and its floor run back to back, so their ratio cancels the shared machine's slow drifts in speed;
     the median of those paired ratios is reported, beside the ratio of the fastest render to the fastest floor.
     """
-    request = request_for(quality, DURATION, video_type, camera)
+    request = request_for(quality, DURATION, video_type, camera, text)
     frames, audio, rate = rendered_i420(request)  # also loads the voice, as a running service has it loaded
     runs = []
     for _ in range(repeat):
@@ -79,7 +81,8 @@ def speed_row(quality: str, video_type: str, camera: str, folder: Path, repeat: 
     total, _, result = min(runs, key=lambda run: run[0])
     floor = min(run[1] for run in runs)
     stages = {f"{name}_s": result.timings.get(name, 0.0) for name in ("script", "voice", "frames", "encode")}
-    return {"mode": video_type, "preset": quality, "camera": camera, "size": "x".join(map(str, result.size)),
+    return {"mode": video_type, "preset": quality, "camera": camera, "scenes": len(result.scenes),
+            "size": "x".join(map(str, result.size)),
             "frame_count": result.frame_count, "video_s": result.duration, **stages, "total": total,
             "fps": result.frame_count / total, "rtf": total / result.duration, "floor": floor,
             "best/best": total / floor, "ratio": float(np.median([run[0] / run[1] for run in runs]))}
@@ -112,11 +115,12 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for quality, video_type, camera in (("speed", "cinematic", "orbit"), ("balanced", "cinematic", "static"),
-                                            ("balanced", "cinematic", "orbit"), ("balanced", "character", "orbit"),
-                                            ("balanced", "hybrid", "orbit")):
-            rows.append(speed_row(quality, video_type, camera, Path(folder), args.repeat))
-    columns = ("mode", "preset", "camera", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s",
+        for quality, video_type, camera, text in (
+                ("speed", "cinematic", "orbit", TEXT), ("balanced", "cinematic", "static", TEXT),
+                ("balanced", "cinematic", "static", TWO_SCENES), ("balanced", "cinematic", "orbit", TEXT),
+                ("balanced", "character", "orbit", TEXT), ("balanced", "hybrid", "orbit", TEXT)):
+            rows.append(speed_row(quality, video_type, camera, text, Path(folder), args.repeat))
+    columns = ("mode", "preset", "camera", "scenes", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s",
                "encode_s", "total", "fps", "rtf", "floor", "best/best", "ratio")
     print("  ".join(f"{name:>11}" for name in columns))
     for row in rows:

