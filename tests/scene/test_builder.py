@@ -214,6 +214,8 @@ def test_keywords_match_inflections_not_longer_words():
     for unrelated in ("Pins and needles", "Tidy your desk", "Skiing fast"):  # not pine, tide or sky
         assert theme_or_none(unrelated) is None, unrelated
     assert atmosphere_of("Firs") is None  # not fire
+    assert atmosphere_of("Old pines stand in the fog") == "fog"  # naming the weather beats a word that goes with dust
+    assert theme_of_text("The forest has a lone rock") == "forest"
 
 
 @pytest.mark.parametrize("seed", [1, 3])
@@ -281,3 +283,37 @@ def test_the_abstract_theme_draws_a_network_of_thin_glowing_links():
         lit = (network.alpha > 200).astype(np.uint8)
         assert 0.005 < lit.mean() < 0.1
         assert cv2.erode(lit, np.ones((5, 5), np.uint8)).sum() < 0.35 * lit.sum()  # lines and dots, not areas
+
+
+def test_snow_lies_on_the_peaks_in_crisp_ragged_patches():
+    h, w = SIZE[1], SIZE[0]
+    tops, partial = [], []
+    for seed in (1, 2, 3, 4):
+        snowy, bare = (themes._range_layer(h, w, np.random.default_rng(seed), PALETTES["day"], HORIZON - 0.02, 0.16,
+                                           "#7d8aa6", 0.55, 0.45, snow=snow, mist=0.6) for snow in (True, False))
+        whiter = (cv2.cvtColor(snowy.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+                  - cv2.cvtColor(bare.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32))  # the same range without snow
+        opaque = snowy.alpha > 200
+        below_crest = np.arange(h)[:, None] - _first_opaque_rows(snowy.alpha)[None, :]
+        assert np.abs(whiter[opaque & (below_crest > 0.1 * h)]).max() < 1  # nothing below the peaks
+        near = opaque & (below_crest >= 0) & (below_crest < 0.04 * h)
+        tops.append((whiter[near] > 10).mean())
+        partial.append(((whiter[near] > 3) & (whiter[near] <= 10)).mean())
+    assert 0.05 < min(tops) and max(tops) < 0.8  # on every range's peaks, in patches rather than a cap
+    assert sum(partial) < 0.15 * sum(tops)  # a crisp edge: few pixels half white
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_desert_buttes_are_flat_topped_and_sheer_over_a_talus(seed):
+    h, w = SIZE[1], SIZE[0]
+    horizon = int(HORIZON * h)
+    mesas = themes.desert(h, w, PALETTES["day"], np.random.default_rng(seed), (0.8 * w, 100.0))[0]
+    above = mesas.alpha[:horizon] > 127
+    outline = np.where(above.any(axis=0), above.argmax(axis=0), horizon).astype(np.float32)
+    standing = outline < horizon - 1
+    steps = np.abs(np.diff(outline))
+    on_mesa = standing[1:] & standing[:-1]
+    rise = steps[standing[1:] | standing[:-1]]
+    assert np.mean(steps[on_mesa] == 0) > 0.5  # mostly level caprock
+    sheer = rise[rise >= 3].sum() / rise.sum()
+    assert 0.5 < sheer < 0.85  # most of the height in cliffs (a rounded hill: about 0), the rest a talus skirt

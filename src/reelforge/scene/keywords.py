@@ -66,8 +66,12 @@ def _matches(word: str, stem: str) -> bool:
     return word in forms
 
 
+NAMED = 2  # a word naming the entry itself ("fog") counts as much as two words that go with it ("old", "quiet")
+
+
 def _best(words: list[str], table: dict[str, tuple[str, ...]]) -> str | None:
-    scores = {name: sum(any(_matches(w, stem) for stem in stems) for w in words) for name, stems in table.items()}
+    scores = {name: sum(NAMED if _matches(w, name) else any(_matches(w, stem) for stem in stems) for w in words)
+              for name, stems in table.items()}
     name, score = max(scores.items(), key=lambda item: item[1])
     return name if score > 0 else None
 
