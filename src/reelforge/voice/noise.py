@@ -4,7 +4,7 @@ Piper's VITS graph draws its noise with ``RandomNormalLike`` ops. ONNX Runtime s
 session is created, and each run moves them on: a reused session's audio depends on everything it spoke
 before, and a fresh session per narration costs about 0.4 s of CPU. Here each such op is replaced by a slice
 of a flat graph input (``noise_0``, ``noise_1``, ...) reshaped to the op's shape, and every run is fed normal
-draws from a NumPy generator seeded per narration.
+draws from NumPy generators seeded per narration (one for the duration predictor's noise, one for the latent's).
 
 The same patch exposes the duration of every phoneme id (``w_ceil``, the graph's only ``Ceil``) as an output,
 with Piper's own ``add_alignment_output``, so ``PiperVoice.synthesize(..., include_alignments=True)`` says
@@ -112,7 +112,7 @@ class NoiseFedSession:
         phonemes = feeds["input"].shape[1]
         if self.ahead:
             predicted = self.ahead.pop(0)
-            noise = predicted.noise
+            noise = dict(predicted.noise)
             # each phoneme's frames round up alike, or at most one more where float rounding differs
             scaled = predicted.durations * (feeds["scales"][1] / predicted.length_scale)
             frames = int(np.ceil(scaled).sum()) + len(scaled)
