@@ -181,12 +181,13 @@ def test_desert_sand_is_moonlit_at_night():
     assert night[..., 2].mean() > night[..., 0].mean() * 1.15
 
 
-def test_pines_are_lit_on_the_side_of_the_sun():
+@pytest.mark.parametrize("time_of_day", ["day", "night"])  # by night the moon silvers the boughs' tips
+def test_pines_are_lit_on_the_side_of_the_sun(time_of_day):
     h, w = SIZE[1], SIZE[0]
 
     def brightening_to_the_right(sun_x: float) -> float:
         """Mean left-to-right change of brightness inside the nearest pines (above their ground line)."""
-        near = themes.forest(h, w, PALETTES["day"], np.random.default_rng(2), (sun_x, 100.0))[-1]
+        near = themes.forest(h, w, PALETTES[time_of_day], np.random.default_rng(2), (sun_x, 100.0))[-1]
         grey = cv2.cvtColor(near.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
         inside = cv2.erode((near.alpha == 255).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         inside[int(0.95 * h):] = False  # the ground strip under the trees

@@ -331,6 +331,9 @@ def _pine_shade(polygon: np.ndarray, x: float, top: float, height: float, width:
     return box, coverage, (0.72 + 0.33 * tier) * (0.85 + 0.25 * side) + 0.8 * np.maximum(side, 0) * tier
 
 
+MOONLIT_TIPS = 2.5  # the moon's light on pine tips, against its light on open land
+
+
 def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, ground: float, size: float,
                count: int, tint: str, haze: float, depth: float, sun: tuple[float, float]) -> Layer:
     """A row of pines standing on a ground line at ``ground`` (fraction of height), shaded tier by tier and
@@ -354,8 +357,9 @@ def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, gr
         mask = np.maximum(mask, polygon_mask(h, w, flat))
     color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, 0.0, rng, 0.3)
     shade = 1.0 + (shade - 1.0) * (1.0 - haze)
-    # shade under 1 darkens the needles; over 1 it is the light's own colour catching them
-    light = hex_color(palette.sun) * _sunlight(palette)
+    # shade under 1 darkens the needles; over 1 it is the light's own colour catching them (by the moon, the
+    # silver on the boughs' tips is what shows a dark pine's shape)
+    light = hex_color(palette.sun) * _sunlight(palette) * (MOONLIT_TIPS if palette.starry else 1.0)
     color = color * np.minimum(shade, 1.0)[:, :, None] + np.maximum(shade - 1.0, 0.0)[:, :, None] * light
     return make_layer(mix(color, hex_color(palette.haze), haze), mask, depth)
 
