@@ -9,6 +9,7 @@ import pytest
 from conftest import decode_frames, probe
 from reelforge import VideoRequest, render
 from reelforge.pipeline import ENCODER_OWNS_THE_CORES, MIX_BESIDE_FRAMES_S, prepare
+from reelforge.look.lut import write_cube
 from reelforge.plan import plan_from_words
 from reelforge.request import Style
 
@@ -258,3 +259,24 @@ def test_a_long_video_mixes_its_soundtrack_before_its_frames():
     plan = prepare(request, warm=True)
     assert plan.mixing.done()  # its whole-signal mix never adds to the frames' peak memory
     plan.renderer().cache.close()
+
+
+def test_a_lut_file_grades_the_scene_built_ahead_and_the_ones_built_later(tmp_path):
+    axis = np.linspace(0, 1, 2, dtype=np.float32)
+    b, g, r = np.meshgrid(axis, axis, axis, indexing="ij")
+    write_cube(tmp_path / "swap.cube", np.stack([b, g, r], axis=-1))  # red and blue trade places
+    text = "The desert burns under a blazing midday sun. Stars rise over the ocean."
+    plain = dict(text=text, is_custom=True, duration=6.0, quality="speed", seed=5, captions=False,
+                 atmosphere="none", lighting="none")
+    graded = VideoRequest(**plain, lut_file=str(tmp_path / "swap.cube"))
+    unswapped = prepare(VideoRequest(**plain))
+    last = unswapped.frame_count - 1  # in the second scene, which the renderer builds itself
+    for plan in (prepare(graded, warm=True), prepare(graded)):
+        assert len(plan.scenes) == 2
+        renderer, reference = plan.renderer(), unswapped.renderer()
+        for index in (0, last):
+            before = reference.frame_at(index, still=True)[1].astype(np.float64)
+            after = renderer.frame_at(index, still=True)[1].astype(np.float64)
+            red, blue = before[..., 0].mean(), before[..., 2].mean()
+            assert abs(red - blue) > 10
+            assert abs(after[..., 0].mean() - blue) < 3 and abs(after[..., 2].mean() - red) < 3

@@ -221,6 +221,7 @@ class SceneAhead:
 
     look: SceneLook
     canvas: SceneCanvas
+    lut: Lut3D | None  # the request's, loaded once for both
     layers: Future[list[PreparedLayer]]
 
 
@@ -232,7 +233,7 @@ def first_scene_ahead(request: VideoRequest, script: str, preset: Preset) -> Sce
     builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelforge-ahead")
     layers = builder.submit(scene_layers, request, scenes[0].look, lut, canvas)
     builder.shutdown(wait=False)
-    return SceneAhead(scenes[0].look, canvas, layers)
+    return SceneAhead(scenes[0].look, canvas, lut, layers)
 
 
 class SceneCache:
@@ -269,10 +270,14 @@ class FrameRenderer:
 
     def __init__(self, request: VideoRequest, preset: Preset, scenes: list[ScenePlan], narration: Narration,
                  duration: float, emotion: Emotion | None = None, ahead: SceneAhead | None = None):
-        """``ahead``: the first scene's layers already being built (used if the plan's first scene looks so)."""
+        """``ahead``: the first scene's layers already being built (used if the plan's first scene looks so), and
+        the request's LUT already loaded."""
         self.request, self.preset, self.scenes = request, preset, scenes
         self.frame_count = round(duration * preset.fps)
-        lut = load_cube(request.lut_file) if request.lut_file else None
+        if ahead is not None:
+            lut = ahead.lut
+        else:
+            lut = load_cube(request.lut_file) if request.lut_file else None
         canvas = scene_canvas(request, preset, scenes)
         self.scene_size, self.backdrop_size = canvas.scene_size, canvas.backdrop_size
         self.cache = SceneCache(lambda i: scene_layers(request, scenes[i].look, lut, canvas), len(scenes))
