@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from reelforge.scene.paint import polygon_mask
+from reelforge.scene.paint import polygon_mask, to_uint8
 
 
 def test_overlapping_polygons_make_one_solid_shape():
@@ -13,3 +13,10 @@ def test_overlapping_polygons_make_one_solid_shape():
     assert mask[40, 40] == 1.0 and mask[15, 15] == 1.0 and mask[65, 65] == 1.0
     assert mask[15, 65] == 0.0  # outside both
     assert 0.0 < mask[10, 30] < 1.0 or 0.0 < mask[9, 30] < 1.0  # an anti-aliased edge
+
+
+def test_float_colour_becomes_bytes_rounded_and_saturated():
+    """Painting runs past 0..1 (a glow added, a shade over 1): it saturates to 0 and 255, and rounds."""
+    image = np.array([[[-0.3, 0.0, 0.5 / 255 + 1e-4], [0.7 / 255, 1.0, 1.4]]], np.float32)
+    assert to_uint8(image).tolist() == [[[0, 0, 1], [1, 255, 255]]]
+    assert to_uint8(image[0, :, 0]).tolist() == [0, 1]  # a mask: any shape comes back as it went in

@@ -29,14 +29,22 @@ class Layer:
         return Layer(rgb, self.alpha, self.depth, self.top)
 
 
-def make_layer(rgb: np.ndarray, mask: np.ndarray | None, depth: float) -> Layer:
-    """A layer from float 0..1 colour and coverage mask."""
+def make_layer(rgb: np.ndarray, mask: np.ndarray | None, depth: float, first: int = 0) -> Layer:
+    """A layer from float 0..1 colour and coverage mask.
+
+    ``first``: the colour and mask were drawn for the rows from ``first`` down only, as nothing lies above them.
+    The rows above are made transparent, their colour that of the first row drawn, so that a blur or resize
+    across the edge sees the layer's own colour and not black.
+    """
     if mask is None:
         return Layer(to_uint8(rgb), None, depth, 0)
-    alpha = to_uint8(mask)
+    alpha, colour = to_uint8(mask), to_uint8(rgb)
+    if first > 0:
+        alpha = np.concatenate([np.zeros((first, alpha.shape[1]), np.uint8), alpha])
+        colour = np.concatenate([np.broadcast_to(colour[:1], (first, *colour.shape[1:])), colour])
     rows = np.flatnonzero(alpha.max(axis=1))
     top = int(rows[0]) if rows.size else alpha.shape[0]
-    return Layer(to_uint8(rgb), alpha, depth, top)
+    return Layer(colour, alpha, depth, top)
 
 
 def upscale_layer(layer: Layer, width: int, height: int) -> Layer:

@@ -48,9 +48,7 @@ def sky_image(height: int, width: int, horizon: float, palette: SkyPalette, rng:
     radius = palette.sun_size * width
     glow = radial_glow(height, width, (sun_x, sun_y), radius * 2.5, falloff=1.6)
     image = mix(image, np.broadcast_to(hex_color(palette.sun), image.shape), glow[:, :, None] * 0.55)
-    rows, cols = np.ogrid[0:height, 0:width]
-    disc = np.clip(radius - np.hypot(cols - sun_x, rows - sun_y) + 0.5, 0, 1)
-    image = mix(image, hex_color(palette.sun), disc.astype(np.float32))
+    _draw_disc(image, (sun_x, sun_y), radius, hex_color(palette.sun))
     if palette.starry:
         field = stars(height, width, rng) * np.clip(1.2 - np.linspace(0, 1.3, height)[:, None] / horizon, 0, 1)
         image = np.clip(image + field[:, :, None].astype(np.float32) * 0.9, 0, 1)
@@ -59,4 +57,16 @@ def sky_image(height: int, width: int, horizon: float, palette: SkyPalette, rng:
     cover = np.clip((clouds - (1.0 - palette.cloud_amount)) * 2.5, 0, 1) * band.astype(np.float32)
     lit = mix(hex_color(palette.cloud), hex_color(palette.sun), glow[:, :, None] * 0.6)
     image = mix(image, lit, cover[:, :, None] * 0.85)
-    return np.clip(image, 0, 1).astype(np.float32), (sun_x, sun_y)
+    return image, (sun_x, sun_y)
+
+
+def _draw_disc(image: np.ndarray, center: tuple[float, float], radius: float, color: np.ndarray) -> None:
+    """Blend an anti-aliased disc of ``color`` into ``image`` in place, touching only its bounding box."""
+    (x, y), (height, width) = center, image.shape[:2]
+    top, bottom = max(int(y - radius) - 1, 0), min(int(y + radius) + 2, height)
+    left, right = max(int(x - radius) - 1, 0), min(int(x + radius) + 2, width)
+    if top >= bottom or left >= right:
+        return
+    rows, cols = np.ogrid[top:bottom, left:right]
+    cover = np.clip(radius - np.hypot(cols - x, rows - y) + 0.5, 0, 1).astype(np.float32)
+    image[top:bottom, left:right] = mix(image[top:bottom, left:right], color, cover)

@@ -28,11 +28,11 @@ SNOW = np.array([0.95, 0.96, 1.0], np.float32)  # the white of snow, before ligh
 
 
 def _shaded_land(h: int, w: int, base: np.ndarray, palette: SkyPalette, haze: float,
-                 rng: np.random.Generator, texture: float = 0.15) -> np.ndarray:
-    """Land colour: base tint lit by the sky, textured by noise, faded into haze by distance."""
-    noise = fractal_noise(h, w, rng, scale=0.06, octaves=6, persistence=0.6)
+                 rng: np.random.Generator, texture: float = 0.15, first: int = 0) -> np.ndarray:
+    """Land colour: base tint lit by the sky, textured by noise, faded into haze by distance; rows ``first`` down."""
+    noise = fractal_noise(h, w, rng, scale=0.06, octaves=6, persistence=0.6)[first:]
     light = 0.75 + texture * (noise - 0.5) * 2
-    shade = np.linspace(1.05, 0.7, h, dtype=np.float32)[:, None]
+    shade = np.linspace(1.05, 0.7, h, dtype=np.float32)[first:, None]
     color = base[None, None, :] * (light * shade)[:, :, None]
     return mix(color, hex_color(palette.haze), haze)
 
@@ -56,20 +56,21 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
     at its foot with haze, so ranges stand apart in layers."""
     profile = ridge_profile(w, rng, roughness=roughness)
     top = (crest - height * (profile * 0.5 + 0.5) * taper) * h
-    mask = silhouette_mask(h, w, top)
+    first = max(int(top.min()) - 1, 0)  # the range is drawn from its highest peak down: nothing lies above
+    rows = np.arange(first, h, dtype=np.float32)[:, None]
     base = mix(hex_color(tint), hex_color(palette.ground), 0.35)
-    color = _shaded_land(h, w, base, palette, 0.0, rng, texture=0.2)
-    below = np.arange(h, dtype=np.float32)[:, None] - top[None, :]
+    color = _shaded_land(h, w, base, palette, 0.0, rng, texture=0.2, first=first)
+    below = rows - top[None, :]
     slope = _face_light(top, below, w, h)
     fade = np.exp(-np.maximum(below, 0) / (0.12 * h))
     color *= (1.0 + 0.22 * slope * fade)[:, :, None]
     if snow:
         snowline = (crest - height * 0.6) * h
-        patches = fractal_noise(h, w, rng, scale=0.04, octaves=4)
+        patches = fractal_noise(h, w, rng, scale=0.04, octaves=4)[first:]
         couloirs = ridge_profile(w, rng, 0.6, octaves=4, base_cells=30)[None, :]  # gullies: -1 rib .. 1 gully
         near_crest = np.clip(1.0 - below / (0.05 * h), 0, 1)
         # a ragged, crisp snowline: snow reaches down the gullies and gives way on the ribs between them
-        reach = ((snowline - np.arange(h, dtype=np.float32)[:, None]) / (0.03 * h) + (patches - 0.5) * 2.0
+        reach = ((snowline - rows) / (0.03 * h) + (patches - 0.5) * 2.0
                  + np.maximum(couloirs, 0.0) * 1.2)
         snow_mask = np.clip(reach * 4.0, 0, 1) * near_crest
         sunlit = mix(SNOW, hex_color(palette.sun), 0.3)
@@ -78,10 +79,10 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
         color = mix(color, snow_color, snow_mask * 0.95)
     if mist:
         ridge = cv2.GaussianBlur(top[None, :].astype(np.float32), (0, 0), 0.03 * w)  # the mist lies level
-        foot = np.clip((np.arange(h, dtype=np.float32)[:, None] - ridge - 0.06 * h) / (0.12 * h), 0, 1) ** 1.5
+        foot = np.clip((rows - ridge - 0.06 * h) / (0.12 * h), 0, 1) ** 1.5
         haze = haze + (1.0 - haze) * mist * foot
     color = mix(color, hex_color(palette.haze), haze)
-    return make_layer(np.clip(color, 0, 1), mask, depth)
+    return make_layer(color, silhouette_mask(h - first, w, top - first), depth, first)
 
 
 def mountains(h: int, w: int, palette: SkyPalette, rng: np.random.Generator) -> list[Layer]:
@@ -130,7 +131,7 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
         if y > top[col] + 2 and chance < clumps[row, col] ** 2:
             radius = (0.5 + 2.5 * (y - top.min()) / (h - top.min())) * h / 1248  # sized for a 1248-row painting
             cv2.circle(color, (int(x * 16), int(y * 16)), int(radius * 16), tints[kind].tolist(), -1, cv2.LINE_AA, 4)
-    return make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), 1.0)
+    return make_layer(color, silhouette_mask(h, w, top), 1.0)
 
 
 def _sun_side(sun_x: float, x: float) -> float:
@@ -337,31 +338,37 @@ MOONLIT_TIPS = 2.5  # the moon's light on pine tips, against its light on open l
 def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, ground: float, size: float,
                count: int, tint: str, haze: float, depth: float, sun: tuple[float, float]) -> Layer:
     """A row of pines standing on a ground line at ``ground`` (fraction of height), shaded tier by tier and
-    lit on the side of the ``sun`` (or moon); in a haze of FLAT_HAZE or more, flat silhouettes."""
-    mask = np.zeros((h, w), np.float32)
-    mask[int(ground * h):] = 1.0
-    shade = np.ones((h, w), np.float32)
-    flat = []
+    lit on the side of the ``sun`` (or moon); in a haze of FLAT_HAZE or more, flat silhouettes. It is drawn
+    from the tallest pine's tip down."""
+    pines = []
     for x in np.sort(rng.uniform(-0.05, 1.05, count)):
         height = size * h * rng.uniform(0.6, 1.3)
         base = (ground + rng.uniform(-0.015, 0.015)) * h
-        width = height * rng.uniform(0.32, 0.42)
-        polygon = _pine(x * w, base, height, width)
+        pines.append((x * w, base, height, height * rng.uniform(0.32, 0.42)))
+    first = min(max(int(min(base - height for _, base, height, _ in pines)) - 2, 0), int(ground * h))
+    mask = np.zeros((h - first, w), np.float32)
+    mask[int(ground * h) - first :] = 1.0
+    shade = np.ones((h - first, w), np.float32)
+    flat = []
+    for x, base, height, width in pines:
+        base -= first  # rows of the band drawn
+        polygon = _pine(x, base, height, width)
         if haze >= FLAT_HAZE:
             flat.append(polygon)
-        elif (pine := _pine_shade(polygon, x * w, base - height, height, width, sun[0], (h, w))) is not None:
+        elif (pine := _pine_shade(polygon, x, base - height, height, width, sun[0], mask.shape)) is not None:
             box, coverage, tree = pine
             shade[box] += (tree - shade[box]) * coverage
             mask[box] = np.maximum(mask[box], coverage)
     if flat:
-        mask = np.maximum(mask, polygon_mask(h, w, flat))
-    color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, 0.0, rng, 0.3)
+        mask = np.maximum(mask, polygon_mask(h - first, w, flat))
+    color = _shaded_land(h, w, mix(hex_color(tint), hex_color(palette.ground), 0.4), palette, 0.0, rng, 0.3,
+                         first)
     shade = 1.0 + (shade - 1.0) * (1.0 - haze)
     # shade under 1 darkens the needles; over 1 it is the light's own colour catching them (by the moon, the
     # silver on the boughs' tips is what shows a dark pine's shape)
     light = hex_color(palette.sun) * _sunlight(palette) * (MOONLIT_TIPS if palette.starry else 1.0)
     color = color * np.minimum(shade, 1.0)[:, :, None] + np.maximum(shade - 1.0, 0.0)[:, :, None] * light
-    return make_layer(mix(color, hex_color(palette.haze), haze), mask, depth)
+    return make_layer(mix(color, hex_color(palette.haze), haze), mask, depth, first)
 
 
 def forest(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tuple[float, float]) -> list[Layer]:
@@ -384,16 +391,18 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
         x = np.linspace(0, 2 * np.pi, w, dtype=np.float32)
         profile = np.sin(x * rng.uniform(0.6, 1.2) + rng.uniform(0, 6)) + 0.3 * ridge_profile(w, rng, 0.4)
         top = (crest - amp * (profile * 0.5 + 0.5)) * h
-        below = rows - top[None, :]
+        first = max(int(top.min()) - 1, 0)  # the dune is drawn from its crest down
+        band = rows[first:]
+        below = band - top[None, :]
         smooth = cv2.GaussianBlur(top[None, :], (0, 0), sigmaX=0.01 * w)  # the dune's shape, not its grain
         faces = toward * np.tanh(np.gradient(smooth, axis=1) * 2.0)  # the slope turned to the sun is lit
-        ripples = np.sin((rows - smooth) / (0.006 * h) + fractal_noise(h, w, rng, 0.2, 3) * 10.0)
+        ripples = np.sin((band - smooth) / (0.006 * h) + fractal_noise(h, w, rng, 0.2, 3)[first:] * 10.0)
         sand = _lit(_by_moonlight(mix(hex_color(tone), hex_color(palette.ground), 0.15), palette), light)
         contrast = 0.3 if palette.starry else 0.18  # the eye reads a moonlit dune by its lit face
         shade = 0.85 + contrast * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
         color = sand[None, None, :] * shade[:, :, None]
         color = mix(color, hex_color(palette.haze), 0.15 if depth < 1 else 0.0)
-        layers.append(make_layer(np.clip(color, 0, 1), silhouette_mask(h, w, top), depth))
+        layers.append(make_layer(color, silhouette_mask(h - first, w, top - first), depth, first))
     return layers
 
 
@@ -403,11 +412,12 @@ def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light:
     spreads to the plain, their edges eroded, banded in strata of red and cream rock, scored by gullies, lit on
     the ``toward`` side (+1 right), faded into haze."""
     horizon = HORIZON * h
-    rows = np.arange(h, dtype=np.float32)[:, None]
+    first = max(int(horizon - 0.11 * h), 0)  # drawn from above the highest a mesa can rise, down
+    rows = np.arange(first, h, dtype=np.float32)[:, None]
     cols = np.arange(w, dtype=np.float32)[None, :]
-    cover = np.zeros((h, w), np.float32)
-    side = np.zeros((h, w), np.float32)  # +1 on a side face turned to the sun, -1 turned away, 0 the front
-    debris = np.zeros((h, w), np.float32)  # 1 on the talus slope, 0 on the cliff
+    cover = np.zeros((h - first, w), np.float32)
+    side = np.zeros_like(cover)  # +1 on a side face turned to the sun, -1 turned away, 0 the front
+    debris = np.zeros_like(cover)  # 1 on the talus slope, 0 on the cliff
     for _ in range(3):
         centre, half = rng.uniform(0.05, 0.95) * w, rng.uniform(0.04, 0.12) * w
         rise = rng.uniform(0.05, 0.1) * h
@@ -415,7 +425,7 @@ def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light:
         down = np.clip((rows - (horizon - rise)) / rise, 0.0, 1.0)  # 0 at the caprock's top, 1 at the plain
         slope = np.clip((down - MESA_CLIFF) / (1.0 - MESA_CLIFF), 0.0, 1.0)  # 0 above the talus
         ledges = np.floor(np.minimum(down, MESA_CLIFF) / MESA_CLIFF * 3.0) / 3.0  # the cliff steps out twice
-        eroded = ridge_profile(h, rng, 0.5, octaves=5, base_cells=12)[:, None] * (0.004 + 0.012 * slope) * w
+        eroded = ridge_profile(h, rng, 0.5, octaves=5, base_cells=12)[first:, None] * (0.004 + 0.012 * slope) * w
         reach = half * (1.0 + 0.04 * ledges) + 0.04 * w * slope ** 1.2 + eroded  # steep under the cliff, then easing
         edge = reach - np.abs(cols - centre)  # pixels inside the mesa's outline
         mesa = np.clip(edge + 0.5, 0.0, 1.0) * np.clip(rows - top + 0.5, 0.0, 1.0)
@@ -423,15 +433,15 @@ def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light:
         side += (face - side) * mesa
         debris += (slope - debris) * mesa
         cover = np.maximum(cover, mesa)
-    strata = np.sin(rows / (0.012 * h) + 1.5 * fractal_noise(h, w, rng, 0.5, 2))  # thick bands of rock
+    strata = np.sin(rows / (0.012 * h) + 1.5 * fractal_noise(h, w, rng, 0.5, 2)[first:])  # thick bands of rock
     rock = mix(hex_color("#9c4329"), hex_color("#d9a070"), 0.5 + 0.4 * strata)
     rock = mix(rock, hex_color("#c98a5e"), 0.5 * debris)  # scree: the strata broken and mixed
-    gullies = fractal_noise(w, h, rng, scale=0.03, octaves=3, stretch=4.0).T  # streaks running down the rock
-    weathering = fractal_noise(h, w, rng, scale=0.05, octaves=4)
+    gullies = fractal_noise(w, h, rng, scale=0.03, octaves=3, stretch=4.0).T[first:]  # streaks down the rock
+    weathering = fractal_noise(h, w, rng, scale=0.05, octaves=4)[first:]
     shade = (0.9 + 0.12 * weathering) * (1.0 - (0.05 + 0.15 * debris) * gullies) * (0.8 + 0.25 * side)
     color = _lit(_by_moonlight(rock, palette), light) * shade[:, :, None]
     color = mix(color, hex_color(palette.haze), 0.3)
-    return make_layer(np.clip(color, 0, 1), cover, 0.4)
+    return make_layer(color, cover, 0.4, first)
 
 
 def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tuple[float, float],
@@ -545,7 +555,7 @@ def space(h: int, w: int, rng: np.random.Generator) -> list[Layer]:
     far = make_layer(base, None, 0.2)
 
     planet, coverage = planet_layer(h, w, rng)
-    mid = make_layer(np.clip(planet, 0, 1), coverage, 0.55)
+    mid = make_layer(planet, coverage, 0.55)
 
     near_stars = stars(h, w, rng, 0.00005)
     near = make_layer(np.ones((h, w, 3), np.float32), np.clip(near_stars * 1.5, 0, 1), 1.0)
