@@ -78,6 +78,24 @@ def test_a_soft_layer_warped_at_half_size_looks_the_same(city):
     assert 0 < mse and 10 * np.log10(255**2 / mse) > 45
 
 
+def test_soft_layers_at_the_back_composited_together_at_half_size_look_the_same():
+    """Depth of field blurs the sky and the far skyline: both are composited at half size, then resized up once.
+    Against the same layers warped and blended at full size, over a moving camera."""
+    blur = 3.0  # source pixels: 2.3 frame pixels, above SOFT_BLUR
+    layers = build_layers("city", "night", *SOURCE, seed=4)
+    soft = [Layer(cv2.GaussianBlur(layer.rgb, (0, 0), blur),
+                  None if layer.alpha is None else cv2.GaussianBlur(layer.alpha, (0, 0), blur), layer.depth, 0)
+            for layer in layers[:2]] + layers[2:]
+    blurs = [blur, blur] + [0.0] * (len(layers) - 2)
+    compositor, reference = LayerCompositor(FRAME), LayerCompositor(FRAME)
+    for progress in (0.1, 0.6):
+        view = camera_view(CameraMovement.orbit, progress)
+        half = compositor.render(prepare_layers(soft, blurs), view, (0.3, 0.2)).astype(np.float64)
+        full = reference.render(prepare_layers(soft), view, (0.3, 0.2)).astype(np.float64)
+        mse = ((half - full) ** 2).mean()
+        assert 0 < mse and 10 * np.log10(255**2 / mse) > 55  # 59 dB; 52 with the half pixels off by half a pixel
+
+
 def test_slide_pushes_the_next_scene_in_from_the_right_with_motion_blur():
     """Mid-push the new scene fills the right, the old the left; the seam is streaked along the push (no hard edge
     jumping from frame to frame), while every row stays sharp across it (the blur is horizontal only)."""

@@ -56,17 +56,20 @@ class LayerCompositor:
 
     Each layer is warped only over the rows that no nearer layer hides (a nearer layer's solid ground hides
     everything below its edge), and straight into the frame where it is itself opaque; only the rows in between
-    are blended. The result is the same as blending every layer over the whole frame. A layer blurred by at
-    least SOFT_BLUR frame pixels has no detail that half the resolution would lose: it is warped at half size and
-    resized up. Under a still camera the layers' views do not change, and the last frame is returned again (one
-    for each of the last two sets of layers: both scenes of a transition).
+    are blended. The result is the same as blending every layer over the whole frame. Layers blurred by at
+    least SOFT_BLUR frame pixels have no detail that half the resolution would lose: the far ones at the back
+    (depth of field blurs the farthest most) are composited together at half size and resized up once. Under a
+    still camera the layers' views do not change, and the last frame is returned again (one for each of the
+    last two sets of layers: both scenes of a transition).
     """
 
-    def __init__(self, frame_size: tuple[int, int]):
+    def __init__(self, frame_size: tuple[int, int], soften: bool = True):
+        """``soften``: composite the soft layers at the back at half size (a compositor at half size does not)."""
         self.width, self.height = frame_size
         self._warped = np.empty((self.height, self.width, 4), np.uint8)
         self._inverse = np.empty((self.height, self.width, 4), np.uint8)
-        self._half = np.empty(((self.height + 1) // 2 + 2, (self.width + 1) // 2, 4), np.uint8)
+        self._halves = LayerCompositor(((self.width + 1) // 2, (self.height + 1) // 2), soften=False) \
+            if soften else None
         self._last: dict[int, tuple[list[PreparedLayer], bytes, np.ndarray]] = {}  # by id of the layers
 
     def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
@@ -79,12 +82,28 @@ class LayerCompositor:
         if last is not None and last[0] is layers and last[1] == key:
             return last[2]
         out = np.empty((self.height, self.width, 4), np.uint8)
-        hidden_from = [self.height] * len(layers)  # the first row that nearer layers hide
+        self._composite(layers, matrices, out)
+        out.flags.writeable = False
+        self._last.pop(id(layers), None)
+        if len(self._last) == 2:
+            del self._last[next(iter(self._last))]
+        self._last[id(layers)] = (layers, key, out)
+        return out
+
+    def _composite(self, layers: list[PreparedLayer], matrices: list[np.ndarray], out: np.ndarray) -> None:
+        """Composite ``layers`` (back first, the back one opaque), warped by ``matrices``, into ``out``: the
+        frame's rows from the top, as many as it has."""
+        hidden_from = [out.shape[0]] * len(layers)  # the first row that nearer layers hide
         for index in range(len(layers) - 2, -1, -1):
             nearer = layers[index + 1]
             hidden_from[index] = min(hidden_from[index + 1], self._solid_row(matrices[index + 1], nearer.solid))
-        self._warp(layers[0], matrices[0], out, 0, hidden_from[0])
-        for layer, matrix, end in zip(layers[1:], matrices[1:], hidden_from[1:]):
+        soft = self._soft_at_the_back(layers)
+        if soft:
+            self._composite_at_half_size(layers[:soft], matrices[:soft], out[: hidden_from[soft - 1]])
+        else:
+            self._warp(layers[0], matrices[0], out, 0, hidden_from[0])
+        done = max(soft, 1)
+        for layer, matrix, end in zip(layers[done:], matrices[done:], hidden_from[done:]):
             first = min(self._first_row(matrix, layer.top), end)
             solid = min(max(self._solid_row(matrix, layer.solid), first), end)
             self._warp(layer, matrix, out, solid, end)
@@ -95,34 +114,34 @@ class LayerCompositor:
                 cv2.bitwise_not(inverse, dst=inverse)
                 cv2.multiply(roi, inverse, dst=roi, scale=1 / 255)
                 cv2.add(roi, warped, dst=roi)
-        out.flags.writeable = False
-        self._last.pop(id(layers), None)
-        if len(self._last) == 2:
-            del self._last[next(iter(self._last))]
-        self._last[id(layers)] = (layers, key, out)
-        return out
+
+    def _soft_at_the_back(self, layers: list[PreparedLayer]) -> int:
+        """How many layers from the back are blurred by SOFT_BLUR frame pixels or more (0 at half size)."""
+        count = 0
+        while (self._halves is not None and count < len(layers)
+               and layers[count].blur * self.width / layers[count].rgba.shape[1] >= SOFT_BLUR):
+            count += 1
+        return count
+
+    def _composite_at_half_size(self, layers: list[PreparedLayer], matrices: list[np.ndarray],
+                                out: np.ndarray) -> None:
+        """Composite ``layers`` at half size and resize them up into the rows of ``out``."""
+        half_rows = min((out.shape[0] + 1) // 2 + 1, self._halves.height)  # one more: the resize reads it
+        half = np.empty((half_rows, self._halves.width, 4), np.uint8)
+        self._halves._composite(layers, [_at_half_size(matrix) for matrix in matrices], half)
+        up = cv2.resize(half, (2 * half.shape[1], 2 * half_rows), interpolation=cv2.INTER_LINEAR)
+        out[:] = up[: out.shape[0], : self.width]
 
     def _warp(self, layer: PreparedLayer, matrix: np.ndarray, dst: np.ndarray, start: int, end: int) -> np.ndarray:
         """Warp frame rows [start, end) of ``layer`` into the same rows of ``dst``; returns those rows."""
         rows = dst[start:end]
-        if end <= start:
-            return rows
-        if layer.blur * self.width / layer.rgba.shape[1] < SOFT_BLUR:
+        if end > start:
             shifted = matrix.copy()
             shifted[:, 2] += matrix[:, 1] * start
             cv2.warpAffine(layer.rgba, shifted, (self.width, end - start), dst=rows, flags=_WARP,
                            borderMode=cv2.BORDER_REFLECT)
-            return rows
-        # half-size pixel (x, y) covers frame pixels 2x, 2x + 1: its centre is frame pixel 2x + 0.5
-        first, last = max(start // 2 - 1, 0), min((end + 1) // 2 + 1, (self.height + 1) // 2)
-        half = matrix * [2.0, 2.0, 1.0]
-        half[:, 2] += matrix[:, 0] * 0.5 + matrix[:, 1] * (2 * first + 0.5)
-        small = self._half[: last - first]
-        cv2.warpAffine(layer.rgba, half, (small.shape[1], small.shape[0]), dst=small, flags=_WARP,
-                       borderMode=cv2.BORDER_REFLECT)
-        up = cv2.resize(small, (2 * small.shape[1], 2 * small.shape[0]), interpolation=cv2.INTER_LINEAR)
-        rows[:] = up[start - 2 * first : end - 2 * first, : self.width]
         return rows
+
 
     def _first_row(self, matrix: np.ndarray, top: int) -> int:
         """The first frame row that can show any source row at or below ``top``."""
@@ -137,6 +156,14 @@ class LayerCompositor:
         reach = min(0.0, matrix[1, 0] * (self.width - 1))
         row = (solid + 1 - matrix[1, 2] - reach) / matrix[1, 1]
         return int(min(max(math.ceil(row), 0), self.height))
+
+
+def _at_half_size(matrix: np.ndarray) -> np.ndarray:
+    """A frame's warp matrix for a frame of half its size, whose pixel (x, y) covers frame pixels 2x and
+    2x + 1 (and rows 2y, 2y + 1): its centre is frame pixel 2x + 0.5."""
+    half = matrix * [2.0, 2.0, 1.0]
+    half[:, 2] += (matrix[:, 0] + matrix[:, 1]) * 0.5
+    return half
 
 
 SHUTTER = 0.5  # the part of a frame's time it is exposed for: a film camera's 180-degree shutter
