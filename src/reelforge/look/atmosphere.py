@@ -22,8 +22,8 @@ from reelforge.yuv import WHITE, color_to_yuv, planes
 def fog_layers(layers: list[Layer], density: float, seed: int) -> list[Layer]:
     """Fade each layer into fog by its distance, with drifting banks of ground mist on the far ones."""
     rng = np.random.default_rng(seed)
-    back = layers[0].rgb
-    fog_color = np.clip(back.reshape(-1, 3).mean(axis=0) / 255.0 * 0.6 + 0.4, 0, 1).astype(np.float32)
+    back_mean = np.array(cv2.mean(layers[0].rgb)[:3], np.float32)
+    fog_color = np.clip(back_mean / 255.0 * 0.6 + 0.4, 0, 1)
     out = []
     for layer in layers:
         h, w = layer.rgb.shape[:2]

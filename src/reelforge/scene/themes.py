@@ -453,13 +453,15 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
     toward = _sun_side(sun[0], w / 2)
     light = _land_light(palette)
     cols = np.arange(w, dtype=np.float32)[None, :]
-    skyline = np.broadcast_to(hex_color(palette.stops[-1][1]), (h, w, 3))  # the sky at the horizon, then the blocks
+    skyline = np.empty((h, w, 3), np.float32)
+    skyline[:] = hex_color(palette.stops[-1][1])  # the sky at the horizon, then the blocks
     for ground, tallest, min_w, max_w, tint, haze, depth in (
         (HORIZON + 0.02, 0.2, 0.03, 0.07, "#5a6680", 0.55, 0.45),
         (HORIZON + 0.16, 0.34, 0.07, 0.16, "#1d2433", 0.1, 0.8),
     ):
         boxes, spans, x = [], [], -0.02 * w
-        owner = np.full((h, w), -1, np.int32)  # which building (by its place in spans) covers each pixel
+        first = max(int((ground - tallest - 0.03) * h) - 2, 0)  # drawn from above the tallest mast down
+        owner = np.full((h - first, w), -1, np.int32)  # which building (by its place in spans) covers each pixel
         while x < w:
             bw = rng.uniform(min_w, max_w) * w
             bh = rng.uniform(0.25, 1.0) ** 1.5 * tallest * h
@@ -469,12 +471,13 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
                 mast = x + bw / 2
                 parts.append(np.array([(mast - 2, top - 0.03 * h), (mast + 2, top - 0.03 * h),
                                        (mast + 2, top), (mast - 2, top)], np.float32))
+            parts = [part - (0, first) for part in parts]  # rows of the band drawn
             cv2.fillPoly(owner, [np.round(part).astype(np.int32) for part in parts], len(spans))
             boxes += parts
             spans.append((x, bw))
             x += bw * rng.uniform(0.85, 1.05)
-        mask = polygon_mask(h, w, boxes)
-        mask[int(ground * h):] = 1.0
+        mask = polygon_mask(h - first, w, boxes)
+        mask[int(ground * h) - first :] = 1.0
         spans.append((0.0, float(w)))  # the ground under the skyline: owner -1, the last entry
         left, width = (np.array(values, np.float32) for values in zip(*spans))
         across = np.clip((cols - left[owner]) / width[owner], 0.0, 1.0)  # 0..1 over each building's front
@@ -482,8 +485,8 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
         side = (to_sun > 0.82).astype(np.float32) - (to_sun < 0.18)  # +1 the wall facing the sun, -1 in shade
         facades = np.array([*(hex_color(name) for name in rng.choice(FACADES, len(spans) - 1)),
                             hex_color(palette.ground)], np.float32)
-        texture = (0.9 + 0.15 * fractal_noise(h, w, rng, scale=0.06, octaves=4)) * \
-            np.linspace(1.05, 0.75, h, dtype=np.float32)[:, None]  # darker towards the street
+        texture = (0.9 + 0.15 * fractal_noise(h, w, rng, scale=0.06, octaves=4)[first:]) * \
+            np.linspace(1.05, 0.75, h, dtype=np.float32)[first:, None]  # darker towards the street
         if palette.starry:
             walls = mix(facades[owner], hex_color(tint), 0.85) * (texture * (1.0 + 0.06 * side))[:, :, None]
         else:
@@ -492,8 +495,8 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
         color = mix(walls, hex_color(palette.haze), haze)
         cell_w, cell_h = max(4, int(w * (0.012 if depth < 0.6 else 0.02))), max(6, int(h * 0.011))
         lit = rng.random((h // cell_h + 1, w // cell_w + 1)) < (0.4 if night else 0.15)
-        grid = np.kron(lit, np.ones((cell_h, cell_w)))[:h, :w]
-        rows, cols = np.ogrid[0:h, 0:w]
+        grid = np.kron(lit[first // cell_h :], np.ones((cell_h, cell_w)))[first % cell_h :][: h - first, :w]
+        rows, cols = np.ogrid[first:h, 0:w]
         pane = ((rows % cell_h) < cell_h * 0.6) & ((cols % cell_w) < cell_w * 0.55)
         interior = cv2.erode(mask, np.ones((5, 5), np.uint8)) > 0.99
         sky_line = rows < ground * h - 4
@@ -503,29 +506,26 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
         if night and depth > 0.6:
             glow = cv2.GaussianBlur(window, (0, 0), 6) * 0.6
             color = np.clip(color + glow[:, :, None] * warm, 0, 1)
-        layers.append(make_layer(color, mask, depth))
-        skyline = mix(skyline, color, mask)
+        layers.append(make_layer(color, mask, depth, first))
+        skyline[first:] = mix(skyline[first:], color, mask)
 
     street_top = int((HORIZON + 0.16) * h)
     asphalt = (hex_color("#0c0f16"), hex_color("#1a1f2b")) if night else \
         (hex_color(palette.haze) * 0.42, hex_color(palette.haze) * 0.3)
     street = _wet_street(skyline, street_top, asphalt, rng, 0.8 if night else 0.3)
-    mask = np.zeros((h, w), np.float32)
-    mask[street_top:] = 1.0
-    layers.append(make_layer(street, mask, 1.0))
+    layers.append(make_layer(street, np.ones(street.shape[:2], np.float32), 1.0, street_top))
     return layers
 
 
 def _wet_street(above: np.ndarray, top: int, asphalt: tuple[np.ndarray, np.ndarray], rng: np.random.Generator,
                 shine: float) -> np.ndarray:
-    """A wet street from row ``top`` down (float RGB; the rows above it are bare asphalt): ``asphalt`` (its
-    colour at the top and the bottom of the image) mirroring ``above`` (the scene standing on it), the mirror
-    image smeared downwards into streaks of light and broken sideways by ripples, brightest in the puddles;
-    ``shine`` is how much it reflects (0..1)."""
+    """A wet street, the rows from ``top`` down (float RGB): ``asphalt`` (its colour at the top and the bottom of
+    the image) mirroring ``above`` (the scene standing on it), the mirror image smeared downwards into streaks
+    of light and broken sideways by ripples, brightest in the puddles; ``shine`` is how much it reflects (0..1)."""
     h, w = above.shape[:2]
     depth = h - top
-    street = np.empty((h, w, 3), np.float32)
-    down = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+    street = np.empty((depth, w, 3), np.float32)
+    down = np.linspace(0, 1, h, dtype=np.float32)[top:, None]
     street[:] = (asphalt[0] + (asphalt[1] - asphalt[0]) * down)[:, None, :]
     # ripples: each row of the mirror image shifted sideways by a noise stretched into horizontal bands
     shift = (fractal_noise(depth, w, rng, scale=0.4, octaves=4, stretch=8.0) - 0.5) * (0.04 * w)
@@ -537,8 +537,8 @@ def _wet_street(above: np.ndarray, top: int, asphalt: tuple[np.ndarray, np.ndarr
     puddles = np.clip((fractal_noise(depth, w, rng, scale=0.5, octaves=4, stretch=3.0) - 0.3) * 2.0, 0, 1)
     fade = np.linspace(1.0, 0.55, depth, dtype=np.float32)[:, None]
     wet = shine * (0.35 + 0.65 * puddles) * fade
-    street[top:] = mix(street[top:], mirror * 0.85, wet)
-    street[top : top + 2] = mix(street[top : top + 2], asphalt[1] * 2.2, 0.6)  # the kerb's lit edge
+    street = mix(street, mirror * 0.85, wet)
+    street[:2] = mix(street[:2], asphalt[1] * 2.2, 0.6)  # the kerb's lit edge
     return street
 
 
