@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # theme -> words that call for it (matched on word stems: "mountains" matches "mountain")
 THEME_WORDS: dict[str, tuple[str, ...]] = {
@@ -53,17 +54,22 @@ INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "y", "ies", "ly")  # endings
 def _matches(word: str, stem: str) -> bool:
     """Whether ``word`` is ``stem`` or an inflection of it: "mountains", "hiking", "sunny", "skies" match, but
     "start" does not match "star", nor "search" "sea", "rocket" "rock", "pins" "pine" or "tidy" "tide"."""
-    if word == stem:
-        return True
+    return word in _forms(stem)
+
+
+@lru_cache(maxsize=None)
+def _forms(stem: str) -> frozenset[str]:
+    """A stem and its inflections (a stem under three letters stands alone: "ai" is not in "aids")."""
+    forms = {stem}
     if len(stem) < 3:
-        return False
-    forms = {stem + ending for ending in INFLECTIONS}
+        return frozenset(forms)
+    forms |= {stem + ending for ending in INFLECTIONS}
     forms |= {stem + stem[-1] + ending for ending in ("y", "ing", "ed", "er", "ers")}  # sun -> sunny
     if stem.endswith("e"):
         forms |= {stem[:-1] + ending for ending in ("ing", "ed", "er", "ers")}  # hike -> hiking
     if stem.endswith("y"):
         forms |= {stem[:-1] + ending for ending in ("ies", "ied")}  # sky -> skies
-    return word in forms
+    return frozenset(forms)
 
 
 NAMED = 2  # a word naming the entry itself ("fog") counts as much as two words that go with it ("old", "quiet")
