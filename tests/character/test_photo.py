@@ -97,7 +97,8 @@ def test_open_mouth_fades_into_the_lips_and_is_graded_inside(portrait):
     steps, spans = [], []
     for index in range(3, 8):  # the middle of the lower lip
         luma, _, lip = mouth_column(portrait, frame, controls, index)
-        near = luma[lip - int(0.08 * portrait.eyes) : lip + int(0.08 * portrait.eyes)]
+        # where the painted mouth (the lower teeth, whose biting edge is 0.06 eyes higher) meets the lip
+        near = luma[lip - int(0.03 * portrait.eyes) : lip + int(0.08 * portrait.eyes)]
         steps.append(np.abs(np.diff(near)).max())
         inside = luma[: lip - 1]
         spans.append(inside[-int(0.08 * portrait.eyes):].max() - inside.min())
@@ -105,6 +106,21 @@ def test_open_mouth_fades_into_the_lips_and_is_graded_inside(portrait):
     assert np.median(steps) < 48
     # darkest deep under the upper teeth, lighter towards the lower lip and tongue (the flat band spanned about 11)
     assert np.median(spans) > 35
+
+
+def test_the_lower_teeth_show_over_the_lower_lip_as_the_jaw_drops(portrait):
+    """An open mouth shows the biting edges of the lower teeth above the lower lip, in the middle and not at the
+    corners, and more the wider it opens (it was a dark hole down to the lip)."""
+    def teeth_over_lip(jaw: float, index: int) -> float:
+        controls = FaceControls(jaw_open=jaw)
+        luma, _, lip = mouth_column(portrait, pose(portrait, controls), controls, index)
+        return float(luma[lip - int(0.04 * portrait.eyes) : lip - 1].max())
+
+    dark = portrait.flesh @ np.array([0.299, 0.587, 0.114]) * 0.5  # the painted cavity is darker than this
+    middle = [teeth_over_lip(1.0, index) for index in range(4, 7)]
+    assert min(middle) > 120 > dark
+    assert teeth_over_lip(1.0, 1) < min(middle) - 40  # by the corner the lip hides them
+    assert teeth_over_lip(0.15, 5) < min(middle)
 
 
 def test_inner_mouth_takes_the_photos_colour_cast(tmp_path):

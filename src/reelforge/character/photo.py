@@ -33,7 +33,8 @@ FACE_Y = 0.4  # where the face centre sits, as a fraction of the frame height
 OVERSCAN = 1.06  # slight zoom so head motion never shows past the photo's edge
 GRID = 4  # the displacement field is computed every GRID pixels and upsampled
 MOUTH_FEATHER = 0.012  # the painted mouth's soft edge (Gaussian sigma), as a fraction of the eye distance
-TOOTH = 0.3  # radians of the dental arch a painted tooth spans
+TOOTH = 0.3  # radians of the dental arch a painted upper tooth spans
+LOWER_TOOTH = 0.24  # ... and a lower one (lower incisors are narrower)
 
 
 def load_portrait(path: Path) -> np.ndarray:
@@ -248,10 +249,17 @@ class PortraitCharacter:
         carried = np.tile(carried.astype(np.float32), (len(inside), 1, 1))
         region[:] = cv2.blendLinear(carried, region, weight, 1.0 - weight)
 
+    def _seams(self, turn: np.ndarray, tooth: float, width: float) -> np.ndarray:
+        """1 on the line between two teeth ``tooth`` radians apart around an arch ``width`` pixels across, 0 on
+        a tooth (``turn``: each column's angle around the arch)."""
+        seam = np.abs(turn - np.round(turn / tooth) * tooth) * np.cos(turn) * width / 2
+        return np.exp(-((seam / (0.006 * self.eyes + 0.3)) ** 2))
+
     def _paint_mouth(self, image: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> None:
         """Paint the opened gap between two lip contours (pixels, corner to corner) in the lips' colour, darkened:
         darkest in the shadow under the upper lip and at the corners, lighter towards the lower lip and tongue,
-        with upper teeth under the lip if the photo shows none, its edge feathered into the lips."""
+        with upper teeth under the lip if the photo shows none and the lower teeth's edges over the lower lip, its
+        edge feathered into the lips."""
         feather = MOUTH_FEATHER * self.eyes
         outline = np.vstack([top, bottom[::-1]])
         pad = int(math.ceil(3 * feather)) + 1
@@ -278,15 +286,22 @@ class PortraitCharacter:
         tongue = np.clip((depth - surface) * (lower_y - upper_y) / (2 * feather) + 0.5, 0.0, 1.0)
         light += tongue * 0.2 * (1.0 - side ** 2)
         enamel = np.zeros_like(light)
+        turn = np.arcsin(side * 0.98)  # around the arch: teeth evenly spaced there, narrower seen at the sides
         if self.paint_teeth:  # a smooth arch (not the lip's bow) under the upper lip, fading into the corners
-            turn = np.arcsin(side * 0.98)  # around the arch: teeth evenly spaced there, narrower seen at the sides
-            seam = np.abs(turn - np.round(turn / TOOTH) * TOOTH) * np.cos(turn) * (right - left) / 2
-            seam = np.exp(-((seam / (0.006 * self.eyes + 0.3)) ** 2))  # 1 on the line between two teeth
+            seam = self._seams(turn, TOOTH, right - left)
             arch = np.polyval(np.polyfit(top[:, 0], top[:, 1], 2), xs).astype(np.float32) \
                 + (0.08 - 0.01 * seam) * self.eyes
             teeth = np.clip((arch - ys) / feather + 0.5, 0.0, 1.0) * (1.0 - side ** 2) ** 1.5
             lit = (0.85 + 0.1 * np.clip(below / (0.04 * self.eyes), 0.0, 1.0)) * (1.0 - 0.2 * seam)
             light, enamel = light * (1.0 - teeth), teeth * lit
+        # the lower teeth: as the jaw drops their edges rise over the lower lip, most in the middle, a little
+        # greyer than the upper ones in the upper lip's shadow
+        seam = self._seams(turn + LOWER_TOOTH / 2, LOWER_TOOTH, right - left)
+        shown = np.minimum(0.06 * self.eyes, 0.3 * (lower_y - upper_y)) * np.clip(1.0 - (side / 0.75) ** 2, 0, 1) ** 2
+        edge = lower_y - shown + 0.008 * seam * self.eyes  # the incisal edge, notched between teeth
+        lower = np.clip((ys - edge) / feather + 0.5, 0.0, 1.0) * np.clip(shown / feather, 0.0, 1.0)
+        shade = 0.82 - 0.2 * np.clip((ys - edge) / np.maximum(shown, 1.0), 0.0, 1.0)  # into the lip's shadow
+        light, enamel = light * (1.0 - lower), enamel * (1.0 - lower) + lower * shade * (1.0 - 0.08 * seam)
         blend = np.column_stack([self.flesh, self.teeth, np.full(3, 0.5)]).astype(np.float32)  # rounds, too
         colour = cv2.transform(cv2.merge([light.astype(np.float32), enamel.astype(np.float32)]), blend)
         patch[:] = cv2.blendLinear(colour.astype(np.uint8), patch, alpha, 1.0 - alpha)
