@@ -2,11 +2,11 @@
 
 For each preset and mode (cinematic at speed and balanced; character and hybrid at balanced), with the orbit
 camera (the heaviest move), and for balanced cinematic also with the request's default still camera (for a one-scene
-text and a two-scene one): render a 5 s video (narration included), then encode the very same frames again,
+text and a two-scene one; with ``--texts`` also a beach and a foggy night forest): render a 5 s video (narration included), then encode the very same frames again,
 already made and held in memory, with the same encoder settings and audio: that is the floor no renderer can
 beat. Then render 5 s and 60 s videos in fresh processes and compare their peak resident memory.
 
-    python bench/bench_render.py [--quick] [--repeat N]   # --quick: skip the 60 s memory run
+    python bench/bench_render.py [--quick] [--repeat N] [--texts]   # --quick: skip the 60 s memory run
 
 Each render is timed ``--repeat`` times (default 7), each time followed by its floor: on a shared 2-core machine
 a single run moves the ratio by 0.2 either way, and the machine's speed drifts over minutes, so the ratio
@@ -32,6 +32,11 @@ from reelforge.presets import preset_for
 
 TEXT = "The city never sleeps. Neon signs flicker over wet streets."  # one scene: the second sentence follows soon
 TWO_SCENES = "Snow falls on the quiet mountains. The peaks glow pink at dawn."
+MORE_TEXTS = {  # --texts: two-scene texts whose floors are cheaper still (a smooth sea, a dark night)
+    "beach": "Waves roll onto the beach at sunset. Gulls cry over the water.",
+    "forest": "Deep in the forest, old pines stand in the fog. A path winds into the dark.",
+}
+TEXT_NAMES = {TEXT: "city", TWO_SCENES: "snow", **{text: name for name, text in MORE_TEXTS.items()}}
 DURATION = 5.0
 
 
@@ -81,7 +86,8 @@ def speed_row(quality: str, video_type: str, camera: str, text: str, folder: Pat
     total, _, result = min(runs, key=lambda run: run[0])
     floor = min(run[1] for run in runs)
     stages = {f"{name}_s": result.timings.get(name, 0.0) for name in ("script", "voice", "frames", "encode")}
-    return {"mode": video_type, "preset": quality, "camera": camera, "scenes": len(result.scenes),
+    return {"mode": video_type, "preset": quality, "camera": camera, "text": TEXT_NAMES.get(text, "other"),
+            "scenes": len(result.scenes),
             "size": "x".join(map(str, result.size)),
             "frame_count": result.frame_count, "video_s": result.duration, **stages, "total": total,
             "fps": result.frame_count / total, "rtf": total / result.duration, "floor": floor,
@@ -112,15 +118,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the 60 s memory comparison")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     parser.add_argument("--repeat", type=int, default=7, help="time each render and its floor N times")
+    parser.add_argument("--texts", action="store_true",
+                        help="also time balanced cinematic (still camera) on the beach and forest texts")
     args = parser.parse_args()
+    cases = [("speed", "cinematic", "orbit", TEXT), ("balanced", "cinematic", "static", TEXT),
+             ("balanced", "cinematic", "static", TWO_SCENES), ("balanced", "cinematic", "orbit", TEXT),
+             ("balanced", "character", "orbit", TEXT), ("balanced", "hybrid", "orbit", TEXT)]
+    if args.texts:
+        cases += [("balanced", "cinematic", "static", text) for text in MORE_TEXTS.values()]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for quality, video_type, camera, text in (
-                ("speed", "cinematic", "orbit", TEXT), ("balanced", "cinematic", "static", TEXT),
-                ("balanced", "cinematic", "static", TWO_SCENES), ("balanced", "cinematic", "orbit", TEXT),
-                ("balanced", "character", "orbit", TEXT), ("balanced", "hybrid", "orbit", TEXT)):
+        for quality, video_type, camera, text in cases:
             rows.append(speed_row(quality, video_type, camera, text, Path(folder), args.repeat))
-    columns = ("mode", "preset", "camera", "scenes", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s",
+    columns = ("mode", "preset", "camera", "text", "scenes", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s",
                "encode_s", "total", "fps", "rtf", "floor", "best/best", "ratio")
     print("  ".join(f"{name:>11}" for name in columns))
     for row in rows:
