@@ -1,10 +1,11 @@
 """Render speed against the encode-only floor, and memory against duration, measured in one run.
 
 For each preset and mode (cinematic at speed and balanced; character and hybrid at balanced), with the orbit
-camera (the heaviest move), and for balanced cinematic also with the request's default still camera (for a one-scene
-text and a two-scene one; with ``--texts`` also a beach and a foggy night forest): render a 5 s video (narration included), then encode the very same frames again,
-already made and held in memory, with the same encoder settings and audio: that is the floor no renderer can
-beat. Then render 5 s and 60 s videos in fresh processes and compare their peak resident memory.
+camera (the heaviest move), and for balanced cinematic also with the request's default still camera (for a
+one-scene text and a two-scene one; with ``--texts`` also a beach and a foggy night forest): render a 5 s video
+(narration included), then encode the very same frames again, already made and held in memory, with the same
+encoder settings and audio: that is the floor no renderer can beat. Then render 5 s and 60 s videos in fresh
+processes and compare their peak resident memory.
 
     python bench/bench_render.py [--quick] [--repeat N] [--texts]   # --quick: skip the 60 s memory run
 
@@ -130,8 +131,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for quality, video_type, camera, text in cases:
             rows.append(speed_row(quality, video_type, camera, text, Path(folder), args.repeat))
-    columns = ("mode", "preset", "camera", "text", "scenes", "size", "frame_count", "video_s", "script_s", "voice_s", "frames_s",
-               "encode_s", "total", "fps", "rtf", "floor", "best/best", "ratio")
+    columns = ("mode", "preset", "camera", "text", "scenes", "size", "frame_count", "video_s", "script_s", "voice_s",
+               "frames_s", "encode_s", "total", "fps", "rtf", "floor", "best/best", "ratio")
     print("  ".join(f"{name:>11}" for name in columns))
     for row in rows:
         cells = [row[name] for name in columns]

@@ -70,6 +70,8 @@ class LayerCompositor:
         self._inverse = np.empty((self.height, self.width, 4), np.uint8)
         self._halves = LayerCompositor(((self.width + 1) // 2, (self.height + 1) // 2), soften=False) \
             if soften else None
+        self._half = None if self._halves is None else \
+            np.empty((self._halves.height, self._halves.width, 4), np.uint8)  # the soft layers, composited
         self._last: dict[int, tuple[list[PreparedLayer], bytes, np.ndarray]] = {}  # by id of the layers
 
     def render(self, layers: list[PreparedLayer], view: View, offset: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
@@ -127,7 +129,7 @@ class LayerCompositor:
                                 out: np.ndarray) -> None:
         """Composite ``layers`` at half size and resize them up into the rows of ``out``."""
         half_rows = min((out.shape[0] + 1) // 2 + 1, self._halves.height)  # one more: the resize reads it
-        half = np.empty((half_rows, self._halves.width, 4), np.uint8)
+        half = self._half[:half_rows]
         self._halves._composite(layers, [_at_half_size(matrix) for matrix in matrices], half)
         up = cv2.resize(half, (2 * half.shape[1], 2 * half_rows), interpolation=cv2.INTER_LINEAR)
         out[:] = up[: out.shape[0], : self.width]
@@ -141,7 +143,6 @@ class LayerCompositor:
             cv2.warpAffine(layer.rgba, shifted, (self.width, end - start), dst=rows, flags=_WARP,
                            borderMode=cv2.BORDER_REFLECT)
         return rows
-
 
     def _first_row(self, matrix: np.ndarray, top: int) -> int:
         """The first frame row that can show any source row at or below ``top``."""
