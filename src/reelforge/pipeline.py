@@ -40,6 +40,7 @@ from reelforge.compose import SHUTTER, TRANSITIONS, LayerCompositor, PreparedLay
 from reelforge.edit import export_beside
 from reelforge.encode import AUDIO_RATE, VideoEncoder, write_poster
 from reelforge.flow import FlowSmoother
+from reelforge.futures import done
 from reelforge.look.atmosphere import fog_layers
 from reelforge.look.finish import FrameFinisher
 from reelforge.look.lut import Lut3D, apply_lut, load_cube
@@ -130,13 +131,7 @@ class RenderPlan:
         return {**self.__dict__, "warm_renderer": None, "mixing": self.audio}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, mixing=_done(state["mixing"]))
-
-
-def _done(value: np.ndarray) -> Future[np.ndarray]:
-    future: Future[np.ndarray] = Future()
-    future.set_result(value)
-    return future
+        self.__dict__.update(state, mixing=done(state["mixing"]))
 
 
 def caption_pages(request: VideoRequest, preset: Preset, narration: Narration) -> list[Page] | None:
@@ -544,7 +539,7 @@ def prepare(request: VideoRequest, progress: ProgressCallback | None = None,
         plan.mixing = mixer.submit(mix_soundtrack, plan)
         mixer.shutdown(wait=False)
     else:
-        plan.mixing = _done(mix_soundtrack(plan))
+        plan.mixing = done(mix_soundtrack(plan))
     return plan
 
 

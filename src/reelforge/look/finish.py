@@ -8,6 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import cv2
 import numpy as np
 
+from reelforge.futures import done
 from reelforge.look import lighting
 from reelforge.look.atmosphere import PARTICLES, ParticleField
 from reelforge.look.grain import draw_scratches, grain_bank
@@ -73,8 +74,7 @@ class FrameFinisher:
         if kind not in PARTICLES:
             return
         if kind not in self._particles:
-            self._particles[kind] = Future()
-            self._particles[kind].set_result(ParticleField(kind, self.height, self.width, self.fps, self.seed))
+            self._particles[kind] = done(ParticleField(kind, self.height, self.width, self.fps, self.seed))
         self._particles[kind].result().apply(i420, t, behind)
 
     def bars(self, i420: np.ndarray) -> None:

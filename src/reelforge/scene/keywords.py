@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 # theme -> words that call for it (matched on word stems: "mountains" matches "mountain")
 THEME_WORDS: dict[str, tuple[str, ...]] = {
@@ -51,15 +50,10 @@ def words_of(text: str) -> list[str]:
 INFLECTIONS = ("s", "es", "ed", "ing", "er", "ers", "y", "ies", "ly")  # endings a word may add to a stem
 
 
-def _matches(word: str, stem: str) -> bool:
-    """Whether ``word`` is ``stem`` or an inflection of it: "mountains", "hiking", "sunny", "skies" match, but
-    "start" does not match "star", nor "search" "sea", "rocket" "rock", "pins" "pine" or "tidy" "tide"."""
-    return word in _forms(stem)
-
-
-@lru_cache(maxsize=None)
 def _forms(stem: str) -> frozenset[str]:
-    """A stem and its inflections (a stem under three letters stands alone: "ai" is not in "aids")."""
+    """A stem and its inflections: "mountains", "hiking", "sunny", "skies" are forms of their stems, but "start" is
+    not a form of "star", nor "search" of "sea", "rocket" of "rock", "pins" of "pine" or "tidy" of "tide". A stem
+    under three letters stands alone: "ai" is not in "aids"."""
     forms = {stem}
     if len(stem) < 3:
         return frozenset(forms)
@@ -75,32 +69,56 @@ def _forms(stem: str) -> frozenset[str]:
 NAMED = 2  # a word naming the entry itself ("fog") counts as much as two words that go with it ("old", "quiet")
 
 
-def _best(words: list[str], table: dict[str, tuple[str, ...]]) -> str | None:
-    scores = {name: sum(NAMED if _matches(w, name) else any(_matches(w, stem) for stem in stems) for w in words)
-              for name, stems in table.items()}
-    name, score = max(scores.items(), key=lambda item: item[1])
-    return name if score > 0 else None
+class WordTable:
+    """A table of entries (name -> stems) read word by word: every inflected form is looked up once, in an index
+    made when the table is."""
+
+    def __init__(self, entries: dict[str, tuple[str, ...]]):
+        self.names = tuple(entries)
+        self.calls: dict[str, set[str]] = {}  # form of a stem -> the entries it goes with
+        self.named: dict[str, set[str]] = {}  # form of an entry's own name -> that entry
+        for name, stems in entries.items():
+            for stem in stems:
+                for form in _forms(stem):
+                    self.calls.setdefault(form, set()).add(name)
+            for form in _forms(name):
+                self.named.setdefault(form, set()).add(name)
+
+    def best(self, words: list[str]) -> str | None:
+        """The entry the words call for most (the first listed among equals), or None when none."""
+        scores = dict.fromkeys(self.names, 0)
+        for word in words:
+            named = self.named.get(word, set())
+            for name in named | self.calls.get(word, set()):
+                scores[name] += NAMED if name in named else 1
+        name, score = max(scores.items(), key=lambda item: item[1])
+        return name if score > 0 else None
+
+    def knows(self, word: str) -> bool:
+        """Whether the word goes with any entry."""
+        return word in self.calls
+
+
+_THEMES, _TIMES, _ATMOSPHERES = (WordTable(table) for table in (THEME_WORDS, TIME_WORDS, ATMOSPHERE_WORDS))
 
 
 def keywords_of(text: str) -> list[str]:
     """The words of a text that any table knows, in order, without repeats."""
     found: list[str] = []
     for word in words_of(text):
-        for table in (THEME_WORDS, TIME_WORDS, ATMOSPHERE_WORDS):
-            if any(_matches(word, stem) for stems in table.values() for stem in stems) and word not in found:
-                found.append(word)
-                break
+        if word not in found and any(table.knows(word) for table in (_THEMES, _TIMES, _ATMOSPHERES)):
+            found.append(word)
     return found
 
 
 PLACES = tuple(name for name in THEME_WORDS if name not in ("abstract", "sky"))  # themes that are somewhere
-_CONCRETE = {name: THEME_WORDS[name] for name in PLACES}
+_PLACES = WordTable({name: THEME_WORDS[name] for name in PLACES})
 
 
 def theme_or_none(text: str) -> str | None:
     """The scene theme a text names (a place it names beats an abstract word or the sky), or None."""
     words = words_of(text)
-    return _best(words, _CONCRETE) or _best(words, THEME_WORDS)
+    return _PLACES.best(words) or _THEMES.best(words)
 
 
 def theme_of_text(text: str) -> str:
@@ -110,9 +128,9 @@ def theme_of_text(text: str) -> str:
 
 def time_of_day(text: str) -> str | None:
     """dawn, day, sunset or night when the text says so, else None."""
-    return _best(words_of(text), TIME_WORDS)
+    return _TIMES.best(words_of(text))
 
 
 def atmosphere_of(text: str) -> str | None:
     """rain, snow, dust, sparks or fog when the text calls for it, else None."""
-    return _best(words_of(text), ATMOSPHERE_WORDS)
+    return _ATMOSPHERES.best(words_of(text))
