@@ -30,32 +30,54 @@ _IMAGERY: dict[str, list[str]] = {
     "abstract": ["a new idea", "the pattern", "the bigger picture", "the first step", "the spark"],
 }
 
+# The topic only ever follows "about": there a noun phrase ("the history of coffee") and a question ("why cats
+# love boxes", "how to start running") both read right.
 _HOOKS = [
     "Here is what nobody tells you about {topic}.",
-    "Stop scrolling: {topic} is stranger than it looks.",
-    "You know {topic}? Look again.",
-    "In the next few seconds, {topic} will change how you see the world.",
-    "Everyone talks about {topic}, but few really see it.",
+    "Stop scrolling: this one is about {topic}.",
+    "Let's talk about {topic}.",
+    "You have heard about {topic}. Look again.",
+    "There is more to the story about {topic} than you would guess.",
+    "Everyone has an opinion about {topic}, but few look closely.",
 ]
+_BRIDGES = ["Here is how it goes.", "Stay with me.", "Let me show you.", "Watch closely."]
+# A point opens with its place in the list: "To start," "Next," "Finally," (not "first" or "last": the scene
+# planner reads those as dawn and sunset).
 _POINTS = [
-    "Start with {image}: that is where {topic} comes from.",
-    "Look closer at {image}, and you will notice details most people miss.",
-    "Then there is {image}, calm and patient, shaping everything around it.",
-    "Every part of {topic} connects back to {image}.",
-    "The key is {image}: small changes there ripple outward.",
-    "Now picture {image} at dawn, before the world wakes up.",
+    "{ordinal} picture {image}.",
+    "{ordinal} look closer at {image}.",
+    "{ordinal} picture {image}: that sets the scene for everything else.",
+    "{ordinal} look closer at {image}, and notice what most people miss.",
+    "{ordinal} consider {image}, patient and steady, shaping what comes after.",
+    "{ordinal} the turning point comes with {image}, where small changes grow into big ones.",
+    "{ordinal} step back to {image} and see how the pieces fit together.",
 ]
+_ORDINALS = {1: [""], 2: ["To start,", "Then,"], 3: ["To start,", "Next,", "Finally,"]}
+_DETAILS = [  # what a point may go on to say, to fill a longer video
+    "Most people walk right past this.",
+    "This is easy to miss, and it matters more than it seems.",
+    "Slow down here; this is where it gets interesting.",
+    "None of this is an accident.",
+    "Every detail has a reason to be there.",
+    "Take a second look, and you will see more.",
+    "This is where the story really opens up.",
+    "Hold on to that picture for a moment.",
+    "The scene changes a little every time you look.",
+    "Small as this seems, everything else leans on it.",
+    "Notice what moves here, and what waits.",
+    "Keep an eye on that; it comes back.",
+]
+_RECAP = "Put it together: {images}."
 _CLOSES = [
-    "So next time {topic} comes up, remember what you just saw.",
-    "That is {topic}, seen the way it deserves.",
-    "Follow for more, and never look at {topic} the same way again.",
-    "Remember this, and share it with someone curious.",
+    "And that is the real story about {topic}.",
+    "Remember that the next time someone asks you about {topic}.",
+    "Share this with someone curious about {topic}.",
+    "Now you know a little more about {topic}.",
+    "Follow for more stories like this.",
 ]
-_SHORT_LINES = [
-    "This is {topic}.",
-    "Welcome to {topic}.",
-    "{Topic}, up close.",
-]
+_SHORT_LINES = ["All about {topic}.", "A closer look at the story about {topic}."]
+CANDIDATES = 64  # seeded drafts of a script; the one closest to the wanted length is kept
+MAX_DETAILS = 4  # sentences a point may go on for
 
 
 def topic_phrase(text: str) -> str:
@@ -74,27 +96,48 @@ def _count(text: str) -> int:
     return len(text.split())
 
 
+def _point_count(target_words: int) -> int:
+    """Points a script of ``target_words`` words makes: three from about 18 s, two from about 10 s, one or none
+    in the shortest videos."""
+    return 3 if target_words >= 45 else 2 if target_words >= 24 else 1 if target_words >= 16 else 0
+
+
+def _draft(rng: random.Random, topic: str, images: list[str], points: int, target_words: int) -> str:
+    """One seeded draft: a hook (and maybe a bridge), ``points`` points, maybe a recap of their images, and a
+    close; then, while that brings it closer to ``target_words``, details after the points in turn."""
+    fill = {"topic": topic}
+    head, tail = [rng.choice(_HOOKS).format(**fill)], [rng.choice(_CLOSES).format(**fill)]
+    if points == 0:
+        return " ".join(head + tail[: rng.randint(0, 1)])
+    if rng.random() < 0.5:
+        head.append(rng.choice(_BRIDGES))
+    body = []
+    for ordinal, template, image in zip(_ORDINALS[points], rng.sample(_POINTS, k=points), images):
+        point = template.format(ordinal=ordinal, image=image).strip()
+        body.append([point[:1].upper() + point[1:]])
+    if points > 1 and rng.random() < 0.5:
+        shown = images[:points]
+        tail.insert(0, _RECAP.format(images=", ".join(shown[:-1]) + " and " + shown[-1]))
+    words = sum(_count(sentence) for sentence in head + tail + [sentence for point in body for sentence in point])
+    for index, detail in enumerate(rng.sample(_DETAILS, k=min(len(_DETAILS), MAX_DETAILS * points))):
+        if abs(words + _count(detail) - target_words) >= abs(words - target_words):
+            break
+        body[index % points].append(detail)
+        words += _count(detail)
+    return " ".join(head + [sentence for point in body for sentence in point] + tail)
+
+
 def write_offline(topic_text: str, target_words: int, seed: int) -> str:
-    """Write a spoken script of about ``target_words`` words about the topic, deterministic for a seed."""
+    """Write a spoken script of about ``target_words`` words about the topic, deterministic for a seed.
+
+    Of CANDIDATES seeded drafts (hook, points, close; see _draft), the one whose length is closest to the target.
+    The longest runs to about 160 words (a minute of speech): a longer video's narration ends before it does.
+    """
     rng = random.Random(seed)
     topic = topic_phrase(topic_text)
     images = list(_IMAGERY[theme_of_text(topic_text)])
     rng.shuffle(images)
-    fill = {"topic": topic, "Topic": topic[:1].upper() + topic[1:]}
-
-    hook = rng.choice(_HOOKS).format(**fill)
-    close = rng.choice(_CLOSES).format(**fill)
-    if _count(hook) + _count(close) > target_words * 1.25:
-        short = rng.choice(_SHORT_LINES).format(**fill)
-        return hook if _count(hook) <= target_words * 1.4 else short
-
-    points = rng.sample(_POINTS, k=len(_POINTS))
-    body: list[str] = []
-    budget = target_words - _count(hook) - _count(close)
-    for template, image in zip(points, images):
-        sentence = template.format(image=image, **fill)
-        if _count(sentence) > budget + 3 or len(body) == 3:
-            break
-        body.append(sentence)
-        budget -= _count(sentence)
-    return " ".join([hook, *body, close])
+    points = _point_count(target_words)
+    drafts = [_draft(rng, topic, images, points, target_words) for _ in range(CANDIDATES)]
+    drafts += [line.format(topic=topic) for line in _SHORT_LINES] if points == 0 else []
+    return min(drafts, key=lambda draft: abs(_count(draft) - target_words))
