@@ -1,9 +1,11 @@
 import re
 
 import numpy as np
+import pytest
 
 from conftest import decode_frames
-from reelforge.captions import paginate, to_srt, to_vtt
+from reelforge.captions import CaptionRenderer, paginate, to_srt, to_vtt
+from reelforge.yuv import make_overlay
 from reelforge.voice.alignment import Timed
 
 SCRIPT = "The forest wakes at dawn. Birds sing over the quiet river."
@@ -67,3 +69,27 @@ def test_pages_wrap_to_two_lines_within_the_width():
     assert sum(len(p.words) for p in pages) == 12
     assert all(a.end <= b.start + 1e-9 for a, b in zip(pages, pages[1:]))
     assert to_srt(pages).count("-->") == len(pages) == to_vtt(pages).count("-->")
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (720, 1280), (1920, 1080), (270, 480), (1081, 1921)])
+def test_a_highlighted_word_is_pasted_into_its_page_as_drawing_the_whole_page_would(size):
+    """Each highlight converts only the word's box into the page's white overlay; the result is the whole page
+    drawn with that word highlighted and converted (within one level, at a handful of chroma pixels where
+    OpenCV's averaging rounds the other way), and the word is yellow there and white elsewhere."""
+    text = "Quickly, jumpy gauges fly; big yellow quartz glyphs judge Wally's fjord. Yep! Neon signs flicker."
+    words = [Timed(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(text.split())]
+    renderer = CaptionRenderer(paginate(words, size[0]), size)
+    for index, page in enumerate(renderer.pages):
+        x0, y0, width, height = renderer._block(page)
+        placed = renderer._layout(page, width)
+        white = make_overlay(renderer._draw(page, placed, None, (0, 0, width, height)), x0, y0)
+        for active in range(len(page.words)):
+            pasted = renderer._render(index, active)
+            whole = make_overlay(renderer._draw(page, placed, active, (0, 0, width, height)), x0, y0)
+            assert (pasted.x, pasted.y) == (whole.x, whole.y)
+            for ours, theirs, plain in zip(pasted.premultiplied + pasted.inverse_alpha,
+                                           whole.premultiplied + whole.inverse_alpha,
+                                           white.premultiplied + white.inverse_alpha):
+                difference = np.abs(ours.astype(int) - theirs)
+                assert difference.max() <= 1 and (difference > 0).mean() < 0.001
+            assert (pasted.premultiplied[1] != white.premultiplied[1]).any()  # the word's colour changed

@@ -1,7 +1,8 @@
 """Word-timed captions: burned in (current word highlighted, inside safe margins, wrapped) and SRT/WebVTT files.
 
-Words are grouped into short pages of at most two lines. Each (page, highlighted word) overlay is drawn once
-with Pillow, converted to YUV planes and cached; a frame costs one small blend of that overlay's box per plane.
+Words are grouped into short pages of at most two lines. Each (page, highlighted word) overlay is made once
+with Pillow and cached: the page all in white, converted to YUV planes, with the highlighted word's box drawn and
+converted again in its place. A frame costs one small blend of that overlay's box per plane.
 """
 
 from __future__ import annotations
@@ -89,14 +90,31 @@ def paginate(words: list[Timed], frame_width: int) -> list[Page]:
     return timed
 
 
+@dataclass(frozen=True)
+class PlacedWord:
+    """A word of a caption page where it is drawn: its text origin and its box (stroke included), in pixels of
+    the page's block."""
+
+    index: int
+    origin: tuple[float, float]
+    box: tuple[int, int, int, int]  # left, top, right, bottom
+
+
 class CaptionRenderer:
-    """Draws caption pages onto frames of one size."""
+    """Draws caption pages onto frames of one size.
+
+    A page's overlay with one word highlighted differs from the same page all in white only inside that word's
+    box: the white page is converted to YUV once, and each highlighted state converts just the word's box
+    (aligned to the chroma grid) and pastes it in. A page of six words converted the whole block six times.
+    """
 
     def __init__(self, pages: list[Page], frame_size: tuple[int, int]):
         self.pages = pages
         self.width, self.height = frame_size
         self.font = caption_font(font_size_for(self.width))
+        self.stroke = max(2, self.font.size // 12)
         self._cache: dict[tuple[int, int], Overlay] = {}
+        self._white: dict[int, Overlay] = {}
 
     def page_at(self, t: float) -> tuple[int, int] | None:
         """(page index, highlighted word index) at time t, or None when no caption shows."""
@@ -119,30 +137,75 @@ class CaptionRenderer:
             overlay = self._cache[key] = self._render(*key)
         blend(i420, overlay)
 
-    def _render(self, page_index: int, active: int) -> Overlay:
-        page = self.pages[page_index]
-        font = self.font
-        size = font.size
-        stroke = max(2, size // 12)
-        line_height = int(size * 1.25)
+    def _block(self, page: Page) -> tuple[int, int, int, int]:
+        """The page's block: its left and top in the frame, its width and height."""
+        line_height = int(self.font.size * 1.25)
+        width = int(self.width * SAFE_WIDTH) + 4 * self.stroke
+        height = line_height * len(page.lines) + 4 * self.stroke
+        top = min(max(int(self.height * CENTER_Y - height / 2), 0), self.height - height)
+        return (self.width - width) // 2, top, width, height
+
+    def _layout(self, page: Page, width: int) -> list[PlacedWord]:
+        """Where each word of the page is drawn in a block ``width`` wide: lines centred, one space apart."""
+        font, stroke = self.font, self.stroke
+        line_height = int(font.size * 1.25)
         space = font.getlength(" ")
-        block_w = int(self.width * SAFE_WIDTH) + 4 * stroke
-        block_h = line_height * len(page.lines) + 4 * stroke
-        image = Image.new("RGBA", (block_w, block_h), (0, 0, 0, 0))
-        draw = ImageDraw.Draw(image)
+        placed = []
         for line_number, line in enumerate(page.lines):
             widths = [font.getlength(page.words[i].text) for i in line]
-            x = (block_w - (sum(widths) + space * (len(line) - 1))) / 2
+            x = (width - (sum(widths) + space * (len(line) - 1))) / 2
             y = 2 * stroke + line_number * line_height
-            for word_index, width in zip(line, widths):
-                color = HIGHLIGHT_COLOR if word_index == active else TEXT_COLOR
-                draw.text((x, y), page.words[word_index].text, font=font, fill=color + (255,),
-                          stroke_width=stroke, stroke_fill=(0, 0, 0, 235))
-                x += width + space
-        x0 = (self.width - block_w) // 2
-        y0 = int(self.height * CENTER_Y - block_h / 2)
-        y0 = min(max(y0, 0), self.height - block_h)
-        return make_overlay(np.asarray(image), x0, y0)
+            for word_index, word_width in zip(line, widths):
+                left, top, right, bottom = font.getbbox(page.words[word_index].text, stroke_width=stroke)
+                box = (int(np.floor(x + left)) - 1, int(y + top) - 1, int(np.ceil(x + right)) + 1, int(y + bottom) + 1)
+                placed.append(PlacedWord(word_index, (x, y), box))
+                x += word_width + space
+        return placed
+
+    def _draw(self, page: Page, placed: list[PlacedWord], active: int | None, area: tuple[int, int, int, int]
+              ) -> np.ndarray:
+        """RGBA of the block's ``area`` (left, top, right, bottom), with ``active`` highlighted: every word that
+        reaches into it drawn as on the whole block (shifted by whole pixels, so rasterised the same)."""
+        left, top, right, bottom = area
+        image = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+        draw = ImageDraw.Draw(image)
+        for word in placed:
+            if word.box[0] < right and word.box[2] > left and word.box[1] < bottom and word.box[3] > top:
+                color = HIGHLIGHT_COLOR if word.index == active else TEXT_COLOR
+                draw.text((word.origin[0] - left, word.origin[1] - top), page.words[word.index].text,
+                          font=self.font, fill=color + (255,), stroke_width=self.stroke, stroke_fill=(0, 0, 0, 235))
+        return np.asarray(image)
+
+    def _render(self, page_index: int, active: int) -> Overlay:
+        """The page's overlay with word ``active`` highlighted: its white overlay with the word's box redrawn."""
+        page = self.pages[page_index]
+        x0, y0, width, height = self._block(page)
+        placed = self._layout(page, width)
+        if page_index not in self._white:
+            self._white[page_index] = make_overlay(self._draw(page, placed, None, (0, 0, width, height)), x0, y0)
+        white = self._white[page_index]
+        left, top, right, bottom = next(word.box for word in placed if word.index == active)
+        # the box in frame pixels, widened to even edges (chroma samples cover 2x2 pixels) inside the overlay
+        left, top = max(x0 + left, white.x) // 2 * 2, max(y0 + top, white.y) // 2 * 2
+        right = min((x0 + right + 1) // 2 * 2, white.x + white.premultiplied[0].shape[1])
+        bottom = min((y0 + bottom + 1) // 2 * 2, white.y + white.premultiplied[0].shape[0])
+        patch = make_overlay(self._draw(page, placed, active, (left - x0, top - y0, right - x0, bottom - y0)),
+                             left, top)
+        return _pasted(white, patch)
+
+
+def _pasted(base: Overlay, patch: Overlay) -> Overlay:
+    """A copy of ``base`` with ``patch`` (inside it, on even pixels) in place of what it covers."""
+    planes = []
+    for index, (premultiplied, inverse) in enumerate(zip(base.premultiplied, base.inverse_alpha)):
+        scale = 1 if index == 0 else 2
+        x, y = (patch.x - base.x) // scale, (patch.y - base.y) // scale
+        height, width = patch.premultiplied[index].shape
+        premultiplied, inverse = premultiplied.copy(), inverse.copy()
+        premultiplied[y : y + height, x : x + width] = patch.premultiplied[index]
+        inverse[y : y + height, x : x + width] = patch.inverse_alpha[index]
+        planes.append((premultiplied, inverse))
+    return Overlay(base.x, base.y, tuple(p for p, _ in planes), tuple(i for _, i in planes))
 
 
 def _clock(seconds: float, separator: str) -> str:
