@@ -20,7 +20,8 @@ from reelforge.yuv import WHITE, color_to_yuv, planes
 
 
 def fog_layers(layers: list[Layer], density: float, seed: int) -> list[Layer]:
-    """Fade each layer into fog by its distance, with drifting banks of ground mist on the far ones."""
+    """Fade each layer into fog by its distance, with drifting banks of ground mist on the far ones (from each
+    layer's top row down: the empty rows above it take that row's colour, as make_layer leaves them)."""
     rng = np.random.default_rng(seed)
     back_mean = np.array(cv2.mean(layers[0].rgb)[:3], np.float32)
     fog_color = np.clip(back_mean / 255.0 * 0.6 + 0.4, 0, 1)
@@ -32,8 +33,11 @@ def fog_layers(layers: list[Layer], density: float, seed: int) -> list[Layer]:
         low = np.linspace(0.3, 1.0, small_h, dtype=np.float32)[:, None]
         amount = density * (1.0 - layer.depth) ** 0.7 * (0.55 + 0.45 * banks) * low
         amount = cv2.resize(amount, (w, h), interpolation=cv2.INTER_LINEAR)
-        rgb = mix(layer.rgb.astype(np.float32) / 255.0, fog_color, amount)
-        out.append(layer.with_rgb(to_uint8(rgb)))
+        top = layer.top if layer.alpha is not None else 0  # the rows above are empty: they take the top row's colour
+        rgb = np.empty_like(layer.rgb)
+        rgb[top:] = to_uint8(mix(layer.rgb[top:].astype(np.float32) / 255.0, fog_color, amount[top:]))
+        rgb[:top] = rgb[top : top + 1]
+        out.append(layer.with_rgb(rgb))
     return out
 
 
