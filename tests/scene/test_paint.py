@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from reelforge.scene.paint import polygon_mask, to_uint8
+from reelforge.scene.paint import polygon_mask, shaded, to_uint8
 
 
 def test_overlapping_polygons_make_one_solid_shape():
@@ -20,3 +20,12 @@ def test_float_colour_becomes_bytes_rounded_and_saturated():
     image = np.array([[[-0.3, 0.0, 0.5 / 255 + 1e-4], [0.7 / 255, 1.0, 1.4]]], np.float32)
     assert to_uint8(image).tolist() == [[[0, 0, 1], [1, 255, 255]]]
     assert to_uint8(image[0, :, 0]).tolist() == [0, 1]  # a mask: any shape comes back as it went in
+
+
+def test_a_gain_shades_an_image_or_a_colour_as_numpy_broadcasting_would():
+    rng = np.random.default_rng(5)
+    image, colour = rng.random((40, 60, 3), np.float32), np.array([0.2, 0.5, 0.9], np.float32)
+    gain = rng.random((40, 60), np.float32) * 1.5
+    assert np.array_equal(shaded(image, gain), image * gain[:, :, None])
+    assert np.array_equal(shaded(colour, gain), colour[None, None, :] * gain[:, :, None])
+    assert shaded(image, gain).dtype == np.float32 and shaded(colour, gain).shape == (40, 60, 3)

@@ -15,6 +15,7 @@ import numpy as np
 
 from reelforge.look.tone import (
     apply_curve,
+    chained,
     color_matrix,
     contrast_brightness_curve,
     luma,
@@ -34,8 +35,7 @@ def cinematic(image: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     curves = np.stack([x - 14 * shadows + 16 * highlights,     # red: out of shadows, into highlights
                        x + 4 * shadows + 4 * highlights,       # green: a touch up both ends
                        x + 16 * shadows - 16 * highlights], 1)  # blue: into shadows, out of highlights
-    graded = apply_curve(image, curves)
-    return apply_curve(graded, s_curve(0.35))
+    return apply_curve(image, chained(curves, s_curve(0.35)))
 
 
 ANIME_LEVELS = 6  # lightness bands

@@ -14,6 +14,17 @@ def apply_curve(image: np.ndarray, curve: np.ndarray) -> np.ndarray:
     return cv2.LUT(image, lut)
 
 
+def chained(first: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """The curve applying ``first`` and then ``then`` (each one curve or (256, 3) per channel) in one look-up, with
+    the rounding between them that two passes of apply_curve have."""
+    between = np.clip(np.round(first), 0, 255).astype(np.intp)
+    if then.ndim == 1:
+        return then[between]
+    if between.ndim == 1:
+        between = np.repeat(between[:, None], 3, axis=1)
+    return np.take_along_axis(then, between, axis=0)
+
+
 def contrast_brightness_curve(contrast: float, brightness: float, pivot: float = 128.0) -> np.ndarray:
     """Curve for ``(x - pivot) * contrast + pivot``, then ``* brightness``."""
     x = np.arange(256, dtype=np.float32)

@@ -124,6 +124,14 @@ def mix(a: np.ndarray, b: np.ndarray, t: np.ndarray | float) -> np.ndarray:
     return out.reshape(shape)
 
 
+def shaded(image: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """``image`` (H, W, 3), or one colour (3,), times a per-pixel ``gain`` (H, W); float32, computed as rows (see
+    _as_rows: NumPy's own broadcast of a gain over the three channels takes half as long again)."""
+    gain = np.asarray(gain, np.float32)
+    shape = (*gain.shape, 3)
+    return (_as_rows(np.asarray(image, np.float32), shape) * _as_rows(gain[:, :, None], shape)).reshape(shape)
+
+
 def _as_rows(x: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray | float:
     """``x`` as (H, W * 3) rows of an (H, W, 3) image: a full array, or one row or column that broadcasts to it.
 

@@ -16,6 +16,7 @@ from reelforge.scene.paint import (
     polygon_mask,
     radial_glow,
     ridge_profile,
+    shaded,
     silhouette_mask,
     stars,
     vertical_gradient,
@@ -33,7 +34,7 @@ def _shaded_land(h: int, w: int, base: np.ndarray, palette: SkyPalette, haze: fl
     noise = fractal_noise(h, w, rng, scale=0.06, octaves=6, persistence=0.6)[first:]
     light = 0.75 + texture * (noise - 0.5) * 2
     shade = np.linspace(1.05, 0.7, h, dtype=np.float32)[first:, None]
-    color = base[None, None, :] * (light * shade)[:, :, None]
+    color = shaded(base, light * shade)
     return mix(color, hex_color(palette.haze), haze)
 
 
@@ -63,7 +64,7 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
     below = rows - top[None, :]
     slope = _face_light(top, below, w, h)
     fade = np.exp(-np.maximum(below, 0) / (0.12 * h))
-    color *= (1.0 + 0.22 * slope * fade)[:, :, None]
+    color = shaded(color, 1.0 + 0.22 * slope * fade)
     if snow:
         snowline = (crest - height * 0.6) * h
         patches = fractal_noise(h, w, rng, scale=0.04, octaves=4)[first:]
@@ -74,8 +75,8 @@ def _range_layer(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, 
                  + np.maximum(couloirs, 0.0) * 1.2)
         snow_mask = np.clip(reach * 4.0, 0, 1) * near_crest
         sunlit = mix(SNOW, hex_color(palette.sun), 0.3)
-        shaded = mix(SNOW, hex_color(palette.stops[1][1]), 0.45) * 0.82
-        snow_color = mix(shaded, sunlit, np.clip(0.55 + 0.6 * slope, 0, 1))  # blue in the shade, as snow is
+        in_shade = mix(SNOW, hex_color(palette.stops[1][1]), 0.45) * 0.82
+        snow_color = mix(in_shade, sunlit, np.clip(0.55 + 0.6 * slope, 0, 1))  # blue in the shade, as snow is
         color = mix(color, snow_color, snow_mask * 0.95)
     if mist:
         ridge = cv2.GaussianBlur(top[None, :].astype(np.float32), (0, 0), 0.03 * w)  # the mist lies level
@@ -119,8 +120,8 @@ def _meadow(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, crest
     grass = _lit(_by_moonlight(mix(hex_color("#7fae4e"), hex_color("#2f6b2a"), near), palette), light)
     blades = fractal_noise(h, w, rng, scale=0.004, octaves=2, stretch=0.15)  # thin upright streaks
     patches = fractal_noise(h, w, rng, scale=0.3, octaves=3)  # broad light and shade over the slope
-    color = grass * (0.8 + 0.2 * blades + 0.2 * patches)[:, :, None]
-    color *= (1.0 + 0.12 * np.exp(-np.maximum(rows - top[None, :], 0) / (0.02 * h)))[:, :, None]  # a lit rim
+    color = shaded(grass, 0.8 + 0.2 * blades + 0.2 * patches)
+    color = shaded(color, 1.0 + 0.12 * np.exp(-np.maximum(rows - top[None, :], 0) / (0.02 * h)))  # a lit rim
     count = int(w * h * 0.0012)
     ys = top.min() + (h - top.min()) * rng.random(count) ** 0.7
     xs = rng.uniform(0, w, count)
@@ -273,7 +274,7 @@ def _beach(sky: np.ndarray, shore: np.ndarray, horizon: int, light: np.ndarray,
     sand = _lit(hex_color("#e3cba0"), light)
     grain = fractal_noise(h, w, rng, scale=0.01, octaves=3)
     ripples = np.sin(rows * (2 * np.pi / (0.012 * h)) + 8.0 * fractal_noise(h, w, rng, scale=0.15, octaves=2))
-    color = sand[None, None, :] * (0.93 + 0.12 * grain + 0.03 * ripples)[:, :, None]
+    color = shaded(sand, 0.93 + 0.12 * grain + 0.03 * ripples)
     color *= np.linspace(1.0, 0.8, h, dtype=np.float32)[:, None, None]  # the near sand in the viewer's shade
     wet = np.clip(1.0 - below / (0.025 * h), 0, 1) ** 1.5
     mirror = sky[np.clip(2 * horizon - np.arange(h), 0, horizon - 1)]  # rows mirrored about the horizon
@@ -367,7 +368,7 @@ def _tree_line(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, gr
     # shade under 1 darkens the needles; over 1 it is the light's own colour catching them (by the moon, the
     # silver on the boughs' tips is what shows a dark pine's shape)
     light = hex_color(palette.sun) * _sunlight(palette) * (MOONLIT_TIPS if palette.starry else 1.0)
-    color = color * np.minimum(shade, 1.0)[:, :, None] + np.maximum(shade - 1.0, 0.0)[:, :, None] * light
+    color = shaded(color, np.minimum(shade, 1.0)) + shaded(light, np.maximum(shade - 1.0, 0.0))
     return make_layer(mix(color, hex_color(palette.haze), haze), mask, depth, first)
 
 
@@ -400,7 +401,7 @@ def desert(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: t
         sand = _lit(_by_moonlight(mix(hex_color(tone), hex_color(palette.ground), 0.15), palette), light)
         contrast = 0.3 if palette.starry else 0.18  # the eye reads a moonlit dune by its lit face
         shade = 0.85 + contrast * faces * np.exp(-np.maximum(below, 0) / (0.1 * h)) + 0.03 * ripples
-        color = sand[None, None, :] * shade[:, :, None]
+        color = shaded(sand, shade)
         color = mix(color, hex_color(palette.haze), 0.15 if depth < 1 else 0.0)
         layers.append(make_layer(color, silhouette_mask(h - first, w, top - first), depth, first))
     return layers
@@ -439,7 +440,7 @@ def _mesas(h: int, w: int, rng: np.random.Generator, palette: SkyPalette, light:
     gullies = fractal_noise(w, h, rng, scale=0.03, octaves=3, stretch=4.0).T[first:]  # streaks down the rock
     weathering = fractal_noise(h, w, rng, scale=0.05, octaves=4)[first:]
     shade = (0.9 + 0.12 * weathering) * (1.0 - (0.05 + 0.15 * debris) * gullies) * (0.8 + 0.25 * side)
-    color = _lit(_by_moonlight(rock, palette), light) * shade[:, :, None]
+    color = shaded(_lit(_by_moonlight(rock, palette), light), shade)
     color = mix(color, hex_color(palette.haze), 0.3)
     return make_layer(color, cover, 0.4, first)
 
@@ -488,10 +489,9 @@ def city(h: int, w: int, palette: SkyPalette, rng: np.random.Generator, sun: tup
         texture = (0.9 + 0.15 * fractal_noise(h, w, rng, scale=0.06, octaves=4)[first:]) * \
             np.linspace(1.05, 0.75, h, dtype=np.float32)[first:, None]  # darker towards the street
         if palette.starry:
-            walls = mix(facades[owner], hex_color(tint), 0.85) * (texture * (1.0 + 0.06 * side))[:, :, None]
+            walls = shaded(mix(facades[owner], hex_color(tint), 0.85), texture * (1.0 + 0.06 * side))
         else:
-            walls = _lit(mix(facades[owner], hex_color(tint), 0.3), light) * \
-                (texture * (1.0 + 0.2 * side))[:, :, None]
+            walls = shaded(_lit(mix(facades[owner], hex_color(tint), 0.3), light), texture * (1.0 + 0.2 * side))
         color = mix(walls, hex_color(palette.haze), haze)
         cell_w, cell_h = max(4, int(w * (0.012 if depth < 0.6 else 0.02))), max(6, int(h * 0.011))
         lit = rng.random((h // cell_h + 1, w // cell_w + 1)) < (0.4 if night else 0.15)
