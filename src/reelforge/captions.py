@@ -113,6 +113,7 @@ class CaptionRenderer:
         self.width, self.height = frame_size
         self.font = caption_font(font_size_for(self.width))
         self.stroke = max(2, self.font.size // 12)
+        self.line_height = int(self.font.size * 1.25)
         self._cache: dict[tuple[int, int], Overlay] = {}
         self._white: dict[int, Overlay] = {}
 
@@ -139,22 +140,20 @@ class CaptionRenderer:
 
     def _block(self, page: Page) -> tuple[int, int, int, int]:
         """The page's block: its left and top in the frame, its width and height."""
-        line_height = int(self.font.size * 1.25)
         width = int(self.width * SAFE_WIDTH) + 4 * self.stroke
-        height = line_height * len(page.lines) + 4 * self.stroke
+        height = self.line_height * len(page.lines) + 4 * self.stroke
         top = min(max(int(self.height * CENTER_Y - height / 2), 0), self.height - height)
         return (self.width - width) // 2, top, width, height
 
     def _layout(self, page: Page, width: int) -> list[PlacedWord]:
         """Where each word of the page is drawn in a block ``width`` wide: lines centred, one space apart."""
         font, stroke = self.font, self.stroke
-        line_height = int(font.size * 1.25)
         space = font.getlength(" ")
         placed = []
         for line_number, line in enumerate(page.lines):
             widths = [font.getlength(page.words[i].text) for i in line]
             x = (width - (sum(widths) + space * (len(line) - 1))) / 2
-            y = 2 * stroke + line_number * line_height
+            y = 2 * stroke + line_number * self.line_height
             for word_index, word_width in zip(line, widths):
                 left, top, right, bottom = font.getbbox(page.words[word_index].text, stroke_width=stroke)
                 box = (int(np.floor(x + left)) - 1, int(y + top) - 1, int(np.ceil(x + right)) + 1, int(y + bottom) + 1)
