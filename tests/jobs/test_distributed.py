@@ -200,7 +200,7 @@ def test_a_worker_killed_mid_job_does_not_lose_the_job_nor_does_a_server_restart
 
 def test_cancel_stops_the_workers_and_leaves_no_file(settings, workers):
     body = {"text": "Waves roll onto the quiet shore at dawn.", "is_custom": True, "quality": "speed",
-            "duration": 10, "seed": 2}
+            "duration": 30, "seed": 2}  # long enough never to finish before the cancel
     control = configure(settings).control
     with TestClient(create_app(settings)) as client:
         job_id = client.post("/jobs", json=body).json()["id"]
