@@ -76,16 +76,18 @@ def test_a_highlighted_word_is_pasted_into_its_page_as_drawing_the_whole_page_wo
     """Each highlight converts only the word's box into the page's white overlay; the result is the whole page
     drawn with that word highlighted and converted (within one level, at a handful of chroma pixels where
     OpenCV's averaging rounds the other way), and the word is yellow there and white elsewhere."""
-    text = "Quickly, jumpy gauges fly; big yellow quartz glyphs judge Wally's fjord. Yep! Neon signs flicker."
+    text = ("Quickly, jumpy gauges fly; big yellow quartz glyphs judge Wally's fjord. Yep! Neon signs flicker. "
+            "Pneumonoultramicroscopicsilicovolcanoconiosis is long.")  # a word too long for the block
     words = [Timed(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(text.split())]
     renderer = CaptionRenderer(paginate(words, size[0]), size)
     for index, page in enumerate(renderer.pages):
         x0, y0, width, height = renderer._block(page)
         placed = renderer._layout(page, width)
-        white = make_overlay(renderer._draw(page, placed, None, (0, 0, width, height)), x0, y0)
+        white = make_overlay(renderer._draw(page, placed, None, (0, 0, width, height), (width, height)), x0, y0)
         for active in range(len(page.words)):
             pasted = renderer._render(index, active)
-            whole = make_overlay(renderer._draw(page, placed, active, (0, 0, width, height)), x0, y0)
+            whole = make_overlay(renderer._draw(page, placed, active, (0, 0, width, height), (width, height)),
+                                 x0, y0)
             assert (pasted.x, pasted.y) == (whole.x, whole.y)
             for ours, theirs, plain in zip(pasted.premultiplied + pasted.inverse_alpha,
                                            whole.premultiplied + whole.inverse_alpha,

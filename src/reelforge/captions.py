@@ -161,19 +161,22 @@ class CaptionRenderer:
                 x += word_width + space
         return placed
 
-    def _draw(self, page: Page, placed: list[PlacedWord], active: int | None, area: tuple[int, int, int, int]
-              ) -> np.ndarray:
-        """RGBA of the block's ``area`` (left, top, right, bottom), with ``active`` highlighted: every word that
-        reaches into it drawn as on the whole block (shifted by whole pixels, so rasterised the same)."""
+    def _draw(self, page: Page, placed: list[PlacedWord], active: int | None, area: tuple[int, int, int, int],
+              size: tuple[int, int]) -> np.ndarray:
+        """RGBA of the ``area`` (left, top, right, bottom) of a block of ``size``, with ``active`` highlighted:
+        every word that reaches into it drawn as on the whole block (shifted by whole pixels, so rasterised the
+        same), and nothing outside the block (a word too long for it is cut at its edge, as on the whole block)."""
         left, top, right, bottom = area
-        image = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+        inside = (max(left, 0), max(top, 0), min(right, size[0]), min(bottom, size[1]))
+        image = Image.new("RGBA", (inside[2] - inside[0], inside[3] - inside[1]), (0, 0, 0, 0))
         draw = ImageDraw.Draw(image)
         for word in placed:
             if word.box[0] < right and word.box[2] > left and word.box[1] < bottom and word.box[3] > top:
                 color = HIGHLIGHT_COLOR if word.index == active else TEXT_COLOR
-                draw.text((word.origin[0] - left, word.origin[1] - top), page.words[word.index].text,
+                draw.text((word.origin[0] - inside[0], word.origin[1] - inside[1]), page.words[word.index].text,
                           font=self.font, fill=color + (255,), stroke_width=self.stroke, stroke_fill=(0, 0, 0, 235))
-        return np.asarray(image)
+        return np.pad(np.asarray(image), ((inside[1] - top, bottom - inside[3]), (inside[0] - left, right - inside[2]),
+                                          (0, 0)))
 
     def _render(self, page_index: int, active: int) -> Overlay:
         """The page's overlay with word ``active`` highlighted: its white overlay with the word's box redrawn."""
@@ -181,15 +184,16 @@ class CaptionRenderer:
         x0, y0, width, height = self._block(page)
         placed = self._layout(page, width)
         if page_index not in self._white:
-            self._white[page_index] = make_overlay(self._draw(page, placed, None, (0, 0, width, height)), x0, y0)
+            self._white[page_index] = make_overlay(self._draw(page, placed, None, (0, 0, width, height),
+                                                                        (width, height)), x0, y0)
         white = self._white[page_index]
         left, top, right, bottom = next(word.box for word in placed if word.index == active)
         # the box in frame pixels, widened to even edges (chroma samples cover 2x2 pixels) inside the overlay
         left, top = max(x0 + left, white.x) // 2 * 2, max(y0 + top, white.y) // 2 * 2
         right = min((x0 + right + 1) // 2 * 2, white.x + white.premultiplied[0].shape[1])
         bottom = min((y0 + bottom + 1) // 2 * 2, white.y + white.premultiplied[0].shape[0])
-        patch = make_overlay(self._draw(page, placed, active, (left - x0, top - y0, right - x0, bottom - y0)),
-                             left, top)
+        patch = make_overlay(self._draw(page, placed, active, (left - x0, top - y0, right - x0, bottom - y0),
+                                        (width, height)), left, top)
         return _pasted(white, patch)
 
 
