@@ -4,6 +4,7 @@ import numpy as np
 
 from reelforge.look.atmosphere import fog_layers
 from reelforge.scene import build_layers
+from reelforge.scene.layers import make_layer
 
 
 def test_fog_fades_far_layers_more_than_near_ones_and_keeps_empty_rows_in_the_top_rows_colour():
@@ -18,3 +19,10 @@ def test_fog_fades_far_layers_more_than_near_ones_and_keeps_empty_rows_in_the_to
         # the rows above a layer's content are empty: blurred with it, they must bring its own colour
         assert (after.rgb[: after.top] == after.rgb[after.top]).all()
     assert kept[0] < 0.9 and kept[1] < kept[2] < 0.95 and kept[3] == 1.0, kept  # far fades most, nearest not
+
+
+def test_fog_leaves_an_empty_layer_empty():
+    sky = make_layer(np.full((40, 30, 3), 0.5, np.float32), None, 0.1)
+    empty = make_layer(np.full((40, 30, 3), 0.2, np.float32), np.zeros((40, 30), np.float32), 0.5)
+    fogged = fog_layers([sky, empty], 0.55, seed=1)
+    assert fogged[1].rgb.shape == (40, 30, 3) and not fogged[1].alpha.any()

@@ -33,7 +33,7 @@ def fog_layers(layers: list[Layer], density: float, seed: int) -> list[Layer]:
         low = np.linspace(0.3, 1.0, small_h, dtype=np.float32)[:, None]
         amount = density * (1.0 - layer.depth) ** 0.7 * (0.55 + 0.45 * banks) * low
         amount = cv2.resize(amount, (w, h), interpolation=cv2.INTER_LINEAR)
-        top = layer.top if layer.alpha is not None else 0  # the rows above are empty: they take the top row's colour
+        top = min(layer.top, h - 1) if layer.alpha is not None else 0  # rows above it are empty: its colour
         rgb = np.empty_like(layer.rgb)
         rgb[top:] = to_uint8(mix(layer.rgb[top:].astype(np.float32) / 255.0, fog_color, amount[top:]))
         rgb[:top] = rgb[top : top + 1]

@@ -63,10 +63,10 @@ def sky_image(height: int, width: int, horizon: float, palette: SkyPalette, rng:
     if palette.starry:
         field = stars(height, width, rng) * np.clip(1.2 - np.linspace(0, 1.3, height)[:, None] / horizon, 0, 1)
     small_h, small_w = max(2, round(height / SMOOTH_SCALE)), max(2, round(width / SMOOTH_SCALE))
-    scale = small_w / width
+    scale_x, scale_y = small_w / width, small_h / height
     stops = [(p * horizon, c) for p, c in palette.stops] + [(1.0, palette.stops[-1][1])]
-    glow = radial_glow(small_h, small_w, ((sun_x + 0.5) * scale - 0.5, (sun_y + 0.5) * scale - 0.5),
-                       radius * 2.5 * scale, falloff=1.6)
+    glow = radial_glow(small_h, small_w, ((sun_x + 0.5) * scale_x - 0.5, (sun_y + 0.5) * scale_y - 0.5),
+                       radius * 2.5 * scale_x, falloff=1.6)
     image = mix(vertical_gradient(small_h, small_w, stops), hex_color(palette.sun), glow[:, :, None] * 0.55)
     clouds = fractal_noise(small_h, small_w, rng, scale=0.6, octaves=5, stretch=3.0)
     band = np.clip(1.0 - np.abs(np.linspace(0, 1, small_h)[:, None] - horizon * 0.55) / (horizon * 0.5), 0, 1)
