@@ -33,6 +33,7 @@ def worker(source: str, text_name: str, runs: int) -> None:
 
     assert Path(reelforge.__file__).is_relative_to(source), reelforge.__file__
     import bench_render
+
     from reelforge import render
 
     texts = {"city": bench_render.TEXT, "snow": bench_render.TWO_SCENES, **bench_render.MORE_TEXTS}
