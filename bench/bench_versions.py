@@ -50,6 +50,7 @@ def worker(source: str, text_name: str, runs: int) -> None:
 
 
 def ratios(source: Path, text_name: str, runs: int) -> list[float]:
+    """``runs`` ratios to the floor of the reelforge in ``source``, measured in a fresh process."""
     out = subprocess.run([sys.executable, __file__, "--worker", str(source), text_name, str(runs)],
                          capture_output=True, text=True, check=True, cwd=HERE)
     return [float(line) for line in out.stdout.split()]
