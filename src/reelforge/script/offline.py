@@ -131,7 +131,7 @@ def write_offline(topic_text: str, target_words: int, seed: int) -> str:
     """Write a spoken script of about ``target_words`` words about the topic, deterministic for a seed.
 
     Of CANDIDATES seeded drafts (hook, points, close; see _draft), the one whose length is closest to the target.
-    The longest runs to about 160 words (a minute of speech): a longer video's narration ends before it does.
+    The longest runs to about 190 words (75 s of speech): a longer video's narration ends before it does.
     """
     rng = random.Random(seed)
     topic = topic_phrase(topic_text)
