@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 
 from conftest import probe
 from reelforge import VideoRequest, render
-from reelforge.jobs.distributed import configure
+from reelforge.jobs import distributed
+from reelforge.jobs.distributed import JobBoard, configure
 from reelforge.segments import LocalSegments
 from reelforge.server.app import create_app
 from reelforge.server.settings import Settings
@@ -26,7 +27,10 @@ from test_segments import MIN_PSNR_DB, decode_audio, decode_yuv, psnr
 pytestmark = pytest.mark.slow
 
 SEGMENT_SECONDS = 2.0
-VISIBILITY_TIMEOUT_S = 10.0  # a dead worker's task moves on after this; above any 2 s segment's render time here
+# A dead worker's task moves on after this. Previews, joins, exports and some segments here take longer, so Redis
+# re-delivers them while they run: their leases must keep them from running twice (at 3 s, the code without
+# leases passed here when the machine was idle; at 1 s it fails).
+VISIBILITY_TIMEOUT_S = 1.0
 
 
 def _free_port() -> int:
@@ -88,6 +92,19 @@ def workers(settings):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def _wait_until_idle(control, timeout=30):
+    """Wait until no worker runs, holds or schedules a task (a re-delivered copy or its retry included)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        inspect = control.inspect(timeout=0.5)
+        busy = [tasks for found in (inspect.active(), inspect.reserved(), inspect.scheduled())
+                for tasks in (found or {}).values() if tasks]
+        if not busy:
+            return
+        assert time.monotonic() < deadline, busy
+        time.sleep(0.2)
 
 
 def _finish(client, job_id, timeout=120):
@@ -164,7 +181,14 @@ def test_workers_make_previews_and_the_exports_a_request_asks_for(settings, work
     video, webm = probe(settings.videos_dir / f"{render_id}.mp4"), probe(settings.videos_dir / f"{render_id}.webm")
     assert (webm["codec"], webm["audio_codec"], webm["frames"]) == ("vp9", "opus", video["frames"])
     assert render["exports"] == {"webm": f"http://testserver/videos/{render_id}.webm"} and "export" in render["timings"]
-    assert not [p for p in settings.videos_dir.iterdir() if p.name.startswith(".")]
+
+    # Each task ran once, though Redis re-delivered the longer ones while they ran: once the workers are idle, no
+    # copy has written a file again, nor left a temporary one behind.
+    written = {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in settings.videos_dir.iterdir()}
+    _wait_until_idle(configure(settings).control)
+    assert {path.name: (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in settings.videos_dir.iterdir()} == written
+    assert not [name for name in written if name.startswith(".")]
 
 
 def test_a_worker_killed_mid_job_does_not_lose_the_job_nor_does_a_server_restart(settings, workers):
@@ -216,6 +240,22 @@ def test_cancel_stops_the_workers_and_leaves_no_file(settings, workers):
         assert time.monotonic() < deadline, "a worker is still rendering the cancelled job"
     leftovers = [p.name for p in settings.videos_dir.iterdir() if job_id in p.name]
     assert leftovers == [] and not (settings.segments_dir / job_id).exists()
+
+
+def test_a_lease_is_held_while_its_task_runs_and_lapses_when_its_worker_is_gone(settings, monkeypatch):
+    monkeypatch.setattr(distributed, "LEASE_S", 0.6)
+    board = JobBoard(settings.broker_url)
+    held = board.lease("job", "segment:0")
+    assert held.acquire(blocking=False)
+    with distributed._holding(held):  # renewed past its life while the task runs
+        time.sleep(1.5)
+        assert not board.lease("job", "segment:0").acquire(blocking=False)
+    assert board.lease("job", "segment:0").acquire(blocking=False)  # released when it ends
+
+    abandoned = board.lease("job", "segment:1")  # its worker died: nothing renews it
+    assert abandoned.acquire(blocking=False)
+    time.sleep(0.8)
+    assert board.lease("job", "segment:1").acquire(blocking=False)
 
 
 def test_worker_without_a_broker_is_a_one_line_error(tmp_path):

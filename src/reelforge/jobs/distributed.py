@@ -17,9 +17,12 @@ A cancel is a flag in the same hash, checked by every task at each progress repo
 
 Delivery: a task is acknowledged only when it has finished (acks_late); one whose pool process dies is
 re-queued at once (reject_on_worker_lost); one whose whole worker is gone (killed, machine lost) is delivered
-again by Redis once its visibility timeout passes; a worker takes one task at a time (prefetch 1). Tasks are
-idempotent: the plan, a segment and the video are the same bytes on every run, written under a temporary name
-and renamed; a redelivered ``prepare`` reuses its plan and does not start the segments again.
+again by Redis once its visibility timeout passes; a worker takes one task at a time (prefetch 1). Redis
+re-delivers a task unacknowledged past that timeout however alive its worker is, so a running task holds a lease
+in Redis (``LEASE_S``, renewed while it runs): a copy that finds the lease held looks again later (a retry),
+taking the work over only once the lease lapses (its worker died), and a copy of a finished task does nothing.
+Tasks are idempotent besides: the plan, a segment and the video are the same bytes on every run, written under a
+temporary name and renamed; a redelivered ``prepare`` reuses its plan and does not start the segments again.
 """
 
 from __future__ import annotations
@@ -31,14 +34,17 @@ import pickle
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import redis
-from celery import Celery, chord
+from celery import Celery, Task, chord
 from celery.exceptions import Ignore, Retry
+from redis.exceptions import LockError
+from redis.lock import Lock
 
 from reelforge.encode import atomic_write_bytes
 from reelforge.errors import ReelforgeError
@@ -53,6 +59,7 @@ from reelforge.server.settings import Settings
 PLAN_FILE = "plan.pickle"
 BOARD_TTL_S = 7 * 24 * 3600
 JOIN_RETRIES = 60
+LEASE_S = 6.0  # a running task's claim on its work, renewed every third of it: a dead worker's lapses this soon
 WAITING = "waiting for a worker"
 
 log = logging.getLogger(__name__)
@@ -136,6 +143,17 @@ class JobBoard:
         self._set(job_id, result=json.dumps({"script": script, "video": video, "timings": timings,
                                              "emotion": emotion}))
 
+    def lease(self, job_id: str, task: str) -> Lock:
+        """The lease a running ``task`` of the job holds (any thread of the holder may renew or release it)."""
+        return self.redis.lock(f"{self._key(job_id)}:lease:{task}", timeout=LEASE_S, thread_local=False)
+
+    def finished(self, job_id: str, task: str) -> bool:
+        """Whether ``task`` of the job has run to its end (a re-delivered copy of it has nothing to do)."""
+        return bool(self.redis.hexists(self._key(job_id), f"finished:{task}"))
+
+    def mark_finished(self, job_id: str, task: str) -> None:
+        self._set(job_id, **{f"finished:{task}": 1})
+
     def fail(self, job_id: str, error: str) -> None:
         """Record why the job failed; the first error stands (later ones are its consequences)."""
         self.redis.hsetnx(self._key(job_id), "error", error)
@@ -200,27 +218,69 @@ def _stage_reporter(job_id: str) -> ProgressCallback:
     return _reporter(job_id, lambda *report: board.stage(job_id, *report))
 
 
-def _run(job_id: str, work: Callable[[JobBoard], None]) -> None:
-    """Run a task's work for a job: skipped once the job is stopped; its errors fail the job."""
+@contextmanager
+def _holding(lease: Lock) -> Iterator[None]:
+    """Hold an acquired ``lease`` while the block runs: renewed every third of its life, released after."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(LEASE_S / 3):
+            try:
+                lease.reacquire()
+            except LockError:  # lapsed (this process stalled past LEASE_S): a copy of the task may run too
+                log.warning("reelforge: lost the lease %s", lease.name)
+                return
+            except redis.RedisError as error:  # Redis briefly unreachable: try again at the next renewal
+                log.warning("reelforge: cannot renew the lease %s: %s", lease.name, error)
+
+    renewer = threading.Thread(target=renew, name="reelforge-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+        try:
+            lease.release()
+        except LockError:
+            pass  # lapsed already
+
+
+def _lease_wait() -> float:
+    """How long a copy of a running task waits before it looks at the lease again: under the broker's visibility
+    timeout, or Redis would re-deliver the waiting copy too."""
+    return min(LEASE_S, app.conf.broker_transport_options["visibility_timeout"] / 2)
+
+
+def _run(task: Task, job_id: str, name: str, work: Callable[[JobBoard], None]) -> None:
+    """Run a task's work for a job, once: skipped once the job is stopped or the work is finished, retried later
+    while another worker holds its lease; its errors fail the job."""
     board = _board()
     if board.stopped(job_id):
         raise Ignore()
-    try:
-        work(board)
-    except (Retry, Ignore):
-        raise
-    except Exception as error:
-        if isinstance(error, RenderStopped) or board.stopped(job_id):  # cancelled, or failed elsewhere
-            shutil.rmtree(_work_dir(job_id), ignore_errors=True)
-            remove_outputs(_videos_dir(), job_id)
-            raise Ignore() from None
-        board.fail(job_id, str(error) if isinstance(error, ReelforgeError)
-                   else f"internal error: {type(error).__name__}: {error}")  # reported on the job, never lost
-        raise
+    if board.finished(job_id, name):
+        return
+    lease = board.lease(job_id, name)
+    if not lease.acquire(blocking=False):
+        raise task.retry(countdown=_lease_wait())
+    with _holding(lease):
+        try:
+            work(board)
+        except (Retry, Ignore):
+            raise
+        except Exception as error:
+            if isinstance(error, RenderStopped) or board.stopped(job_id):  # cancelled, or failed elsewhere
+                shutil.rmtree(_work_dir(job_id), ignore_errors=True)
+                remove_outputs(_videos_dir(), job_id)
+                raise Ignore() from None
+            board.fail(job_id, str(error) if isinstance(error, ReelforgeError)
+                       else f"internal error: {type(error).__name__}: {error}")  # reported on the job, never lost
+            raise
+        board.mark_finished(job_id, name)
 
 
-@app.task(name="reelforge.prepare")
-def prepare_job(job_id: str, request: dict[str, Any], segment_seconds: float) -> None:
+@app.task(name="reelforge.prepare", bind=True, max_retries=None)
+def prepare_job(self: Task, job_id: str, request: dict[str, Any], segment_seconds: float) -> None:
     """Script, narration and scene plan, once per job; then the segments fan out, joined when all are done."""
 
     def work(board: JobBoard) -> None:
@@ -238,11 +298,11 @@ def prepare_job(job_id: str, request: dict[str, Any], segment_seconds: float) ->
             chord(render_job_segment.si(job_id, *span) for span in spans)(join_job.si(job_id, spans))
             board.mark_fanned_out(job_id)
 
-    _run(job_id, work)
+    _run(self, job_id, "prepare", work)
 
 
-@app.task(name="reelforge.segment")
-def render_job_segment(job_id: str, index: int, start: int, end: int) -> None:
+@app.task(name="reelforge.segment", bind=True, max_retries=None)
+def render_job_segment(self: Task, job_id: str, index: int, start: int, end: int) -> None:
     """Render one segment of a prepared job into the shared folder (skipped when it is there already)."""
 
     def work(board: JobBoard) -> None:
@@ -253,11 +313,11 @@ def render_job_segment(job_id: str, index: int, start: int, end: int) -> None:
                            poster=_videos_dir() / f"{job_id}.jpg")
         board.segment_progress(job_id, index, segment.frames)
 
-    _run(job_id, work)
+    _run(self, job_id, f"segment:{index}", work)
 
 
-@app.task(name="reelforge.join", bind=True, max_retries=JOIN_RETRIES)
-def join_job(self, job_id: str, spans: list[list[int]]) -> None:
+@app.task(name="reelforge.join", bind=True, max_retries=None)
+def join_job(self: Task, job_id: str, spans: list[list[int]]) -> None:
     """Join a job's segments into its video (with subtitles) and record the result on the board."""
 
     def work(board: JobBoard) -> None:
@@ -266,7 +326,7 @@ def join_job(self, job_id: str, spans: list[list[int]]) -> None:
         if not all(segment_path(folder, segment).exists() for segment in segments):
             # The join trusts the files, not the chord's count (a segment re-delivered after its first run reported
             # could be counted twice): wait for any segment still rendering.
-            raise self.retry(countdown=1)
+            raise self.retry(countdown=1, max_retries=JOIN_RETRIES)
         fields = board.read(job_id)
         timings = json.loads(fields.get("timings", "{}"))
         timings["frames"] = time.time() - float(fields.get("frames_started", time.time()))
@@ -283,11 +343,11 @@ def join_job(self, job_id: str, spans: list[list[int]]) -> None:
         board.succeed(job_id, plan.script.text, output.name, timings,
                       {"emotion": plan.emotion.emotion.value, "reason": plan.emotion.reason})
 
-    _run(job_id, work)
+    _run(self, job_id, "join", work)
 
 
-@app.task(name="reelforge.preview")
-def preview_job(job_id: str, request: dict[str, Any]) -> None:
+@app.task(name="reelforge.preview", bind=True, max_retries=None)
+def preview_job(self: Task, job_id: str, request: dict[str, Any]) -> None:
     """A preview job on one worker: the draft is small, so it is not cut into segments."""
 
     def work(board: JobBoard) -> None:
@@ -296,7 +356,7 @@ def preview_job(job_id: str, request: dict[str, Any]) -> None:
         board.succeed(job_id, result.script, output.name, result.timings,
                       {"emotion": result.emotion, "reason": result.emotion_reason})
 
-    _run(job_id, work)
+    _run(self, job_id, "preview", work)
 
 
 # ---- server side -------------------------------------------------------------------------------------------

@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     segment_processes: int = Field(max(1, (os.cpu_count() or 1) // 4), ge=1,
                                    description="local processes one job's segments render in (1: no split)")
     broker_url: str | None = Field(None, description="Redis URL: jobs go to Celery workers (`reelforge worker`)")
-    visibility_timeout_s: float = Field(600.0, gt=0, description="a task unacknowledged this long is re-delivered "
-                                        "(its worker is presumed dead); keep it above a segment's render time")
+    visibility_timeout_s: float = Field(60.0, gt=0, description="a task unacknowledged this long is re-delivered; "
+                                        "the copy runs only if the first one's worker is dead (its lease lapsed)")
 
     @property
     def videos_dir(self) -> Path:
