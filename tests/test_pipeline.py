@@ -8,10 +8,13 @@ import pytest
 
 from conftest import decode_frames, probe
 from reelforge import VideoRequest, render
-from reelforge.pipeline import ENCODER_OWNS_THE_CORES, MIX_BESIDE_FRAMES_S, prepare
+from reelforge.camera import camera_view, view_matrix
+from reelforge.pipeline import ENCODER_OWNS_THE_CORES, MIX_BESIDE_FRAMES_S, prepare, scene_canvas
 from reelforge.look.lut import write_cube
 from reelforge.plan import plan_from_words
+from reelforge.presets import preset_for
 from reelforge.request import Style
+from reelforge.scene import SOURCE_MARGIN
 
 TEXT = "The mountains glow at sunset. A calm wind moves through the valley."
 
@@ -280,3 +283,28 @@ def test_a_lut_file_grades_the_scene_built_ahead_and_the_ones_built_later(tmp_pa
             red, blue = before[..., 0].mean(), before[..., 2].mean()
             assert abs(red - blue) > 10
             assert abs(after[..., 0].mean() - blue) < 3 and abs(after[..., 2].mean() - red) < 3
+
+
+def _source_pixels_per_frame_pixel(request: VideoRequest) -> tuple[np.ndarray, tuple[int, int]]:
+    """The matrix mapping a scene frame to its layers at the middle of the first scene, and the source size."""
+    plan = prepare(request)
+    canvas = scene_canvas(request, plan.preset, plan.scenes)
+    view = camera_view(plan.scenes[0].camera_movement, 0.5)
+    return view_matrix(view, canvas.scene_size, canvas.source), canvas.source
+
+
+def test_a_still_camera_shows_its_whole_source_pixel_for_pixel():
+    request = VideoRequest(text="Waves roll onto the beach.", is_custom=True)
+    matrix, source = _source_pixels_per_frame_pixel(request)
+    assert source[0] < preset_for(request.quality).scene_size[0] * SOURCE_MARGIN  # no painting for moves it has not
+    assert np.allclose(matrix[:, :2], np.eye(2), atol=1e-3)  # the painted pixels, one to one: no resampling blur
+
+
+@pytest.mark.parametrize("moves", [["orbit"], ["static", "pan_left"]])
+def test_a_moving_camera_has_room_to_move_in_every_scene(moves):
+    request = VideoRequest(text="Waves roll. Stars rise.", scenes=[
+        {"text": text, "duration": 3.0, "camera_movement": move} for text, move in zip(["Waves roll.", "Stars rise."],
+                                                                                     moves * 2)])
+    _, source = _source_pixels_per_frame_pixel(request)
+    scene_width = preset_for(request.quality).scene_size[0]
+    assert source[0] == round(scene_width * SOURCE_MARGIN)

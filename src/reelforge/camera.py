@@ -74,6 +74,12 @@ def layer_view(view: View, depth: float) -> View:
     )
 
 
+def still_source_size(frame_width: int, frame_height: int) -> tuple[int, int]:
+    """The size of a source that a still camera shows pixel for pixel: its window (REST_SIZE of the source) is
+    the frame's size. Moving cameras need a larger one (scene.source_size) to move in."""
+    return round(frame_width / REST_SIZE), round(frame_height / REST_SIZE)
+
+
 def fit_inside(view: View, aspect: float, margin: float = 0.0) -> View:
     """Shrink and recentre a view until its rotated window lies inside the source (``aspect`` = height/width).
 

@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from reelforge.audio import build_soundtrack
-from reelforge.camera import View, camera_view
+from reelforge.camera import View, camera_view, still_source_size
 from reelforge.captions import CaptionRenderer, Page, paginate, write_subtitles
 from reelforge.character.emotion import DetectedEmotion, detect_emotion
 from reelforge.character.performance import Performance, perform
@@ -48,7 +48,7 @@ from reelforge.look.mood import grade_mood
 from reelforge.look.styles import STYLES
 from reelforge.plan import TRANSITION_S, SceneLook, ScenePlan, plan_from_words, plan_scenes, plan_timeline
 from reelforge.presets import Preset, preset_for
-from reelforge.request import CameraTarget, CharacterType, Emotion, VideoRequest, VideoType
+from reelforge.request import CameraMovement, CameraTarget, CharacterType, Emotion, VideoRequest, VideoType
 from reelforge.request import Style as StyleName
 from reelforge.scene import build_layers, image_layers, source_size
 from reelforge.scene.builder import DRAW_SCALE
@@ -156,7 +156,8 @@ class SceneCanvas:
     Photos keep their detail at full size; painted scenes are composited at the preset's ``scene_size``. Behind a
     full-frame character the scene is a soft blur (``backdrop_blur``, pixels at a 1400-pixel-wide source),
     composited at half size (``backdrop_size``): it loses nothing. Layers are drawn at ``source`` size, larger
-    than the backdrop (room for the camera), painted ``paint_width`` pixels wide.
+    than the backdrop: room for a camera to move, or, when every scene's camera is still, the window it shows
+    pixel for pixel. They are painted ``paint_width`` pixels wide (or the source's width, if less).
     """
 
     scene_size: tuple[int, int]
@@ -172,7 +173,9 @@ def scene_canvas(request: VideoRequest, preset: Preset, scenes: list[ScenePlan])
     scene_size = preset.size if photos else preset.scene_size
     soft = request.video_type is VideoType.character and not photos
     backdrop_size = (scene_size[0] // 2, scene_size[1] // 2) if soft else scene_size
-    return SceneCanvas(scene_size, backdrop_size, source_size(*backdrop_size),
+    still = all(scene.camera_movement is CameraMovement.static for scene in scenes)
+    return SceneCanvas(scene_size, backdrop_size,
+                       still_source_size(*backdrop_size) if still else source_size(*backdrop_size),
                        source_size(*preset.size)[0] // DRAW_SCALE,
                        10.0 if request.video_type is VideoType.character else 0.0)
 
