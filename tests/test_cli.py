@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -70,3 +71,13 @@ def test_preview_with_an_export_writes_it_beside_the_draft(tmp_path):
     info, draft = probe(out.with_suffix(".webm")), probe(out)
     assert (info["codec"], info["audio_codec"], info["width"], info["height"]) == ("vp9", "opus", 270, 480)
     assert info["frames"] == draft["frames"] == 24
+
+
+def test_a_render_prints_its_warnings(tmp_path):
+    out = tmp_path / "topic.mp4"
+    env = {**os.environ, "REELFORGE_LLM_BASE_URL": "http://127.0.0.1:9/v1", "REELFORGE_LLM_FALLBACK": "1"}
+    done = subprocess.run([*CLI, "render", "--text", "the sea", "--quality", "speed", "--duration", "2", "-o",
+                           str(out)], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "warning:" in done.stderr and "used the offline writer" in " ".join(done.stderr.split())
+    assert done.stdout.strip() == str(out)

@@ -125,9 +125,11 @@ def render_line(line: BatchLine, out: Path, quality: str | None = None,
                        else f"{type(error).__name__}: {error}")
     seconds = time.perf_counter() - clock
     summary = {"line": line.number, "output": video.name, "duration": result.duration, "frames": result.frame_count,
-               "fps": result.fps, "size": list(result.size), "render_seconds": round(seconds, 2)}
+               "fps": result.fps, "size": list(result.size), "render_seconds": round(seconds, 2),
+               "warnings": result.warnings}
     atomic_write_bytes(marker, json.dumps(summary, indent=1).encode())
-    return Outcome(line.number, "rendered", video, f"{result.duration:.2f} s in {seconds:.1f} s")
+    warned = "".join(f"; warning: {warning}" for warning in result.warnings)
+    return Outcome(line.number, "rendered", video, f"{result.duration:.2f} s in {seconds:.1f} s{warned}")
 
 
 def run_batch(path: Path, out: Path, quality: str | None, console: Console) -> list[Outcome]:

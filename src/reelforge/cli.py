@@ -125,6 +125,8 @@ def _make_video(output: Path, request_file: Optional[Path], draft: bool = False,
             result = (run_preview if draft else run_render)(request, output, progress=progress)
     except ReelforgeError as error:
         _fail(str(error))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     if draft:
         console.print(f"[green]wrote[/] {result.draft}  ({result.duration:.2f} s draft, {result.size[0]}x"
                       f"{result.size[1]} @ {result.fps} fps) and {result.storyboard} ({len(result.scenes)} scenes)")

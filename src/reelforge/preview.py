@@ -47,6 +47,7 @@ class PreviewResult:
     emotion: str
     emotion_reason: str
     exports: dict[str, Path]  # the request's extra formats of the draft: {"webm": path, ...}
+    warnings: list[str]  # the script's (see ScriptResult)
 
 
 def storyboard_path(draft: Path) -> Path:
@@ -72,7 +73,8 @@ def preview(request: VideoRequest, output: str | Path, progress: ProgressCallbac
     timings["export"] = time.perf_counter() - clock
     preset = plan.preset
     return PreviewResult(output, sheet, plan.scenes, tiles, preset.fps, preset.size, plan.frame_count / preset.fps,
-                         plan.script.text, timings, plan.emotion.emotion.value, plan.emotion.reason, exports)
+                         plan.script.text, timings, plan.emotion.emotion.value, plan.emotion.reason, exports,
+                         plan.script.warnings)
 
 
 def scene_stills(plan: RenderPlan) -> list[np.ndarray]:

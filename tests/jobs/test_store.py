@@ -44,7 +44,7 @@ def test_a_restart_requeues_interrupted_jobs_then_gives_up_with_a_reason(tmp_pat
     assert final.state == FAILED and "stopped during the render" in final.error
 
 
-def test_a_database_from_before_job_kinds_opens_with_its_jobs_as_renders(tmp_path):
+def test_a_database_from_before_job_kinds_and_warnings_opens_with_its_jobs_as_renders(tmp_path):
     path = tmp_path / "jobs.sqlite3"
     with sqlite3.connect(path) as db:  # the first version's table: no emotion, no kind
         db.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, request TEXT NOT NULL, owner TEXT NOT NULL DEFAULT '', "
@@ -55,6 +55,8 @@ def test_a_database_from_before_job_kinds_opens_with_its_jobs_as_renders(tmp_pat
                    (json.dumps({"text": "a"}),))
     db.close()
     store = JobStore(path)
-    assert store.get("old").kind == RENDER and store.get("old").emotion is None
+    assert store.get("old").kind == RENDER and store.get("old").emotion is None and store.get("old").warnings == []
     preview = store.create({"text": "b"}, kind=PREVIEW)
     assert store.get(preview.id).kind == PREVIEW and store.claim_next().id == "old"
+    store.succeed("old", "a", "old.mp4", {}, warnings=["the script is short"])
+    assert store.get("old").warnings == ["the script is short"]

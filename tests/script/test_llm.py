@@ -73,3 +73,9 @@ def test_config_from_environment(monkeypatch):
     monkeypatch.setenv("REELFORGE_LLM_MODEL", "m1")
     config = LLMConfig.from_env()
     assert config.base_url == "http://h/v1" and config.model == "m1" and not config.fallback
+
+
+def test_a_fallback_script_too_short_for_its_video_says_so_too(chat_server):
+    _ChatServer.status = 500
+    result = write_script("the sea", False, 200.0, 0, LLMConfig(base_url=chat_server, model="m", fallback=True))
+    assert len(result.warnings) == 2 and "HTTP 500" in result.warnings[0] and "200 s video" in result.warnings[1]

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from reelforge.script import words_for_duration, write_script
+from reelforge.script.writer import WORDS_PER_SECOND
 from reelforge.scene.keywords import atmosphere_of, keywords_of, theme_or_none
 from reelforge.script.offline import (_BRIDGES, _CLOSES, _DETAILS, _HOOKS, _ORDINALS, _POINTS, _RECAP, _SHORT_LINES,
                                       topic_phrase, write_offline)
@@ -69,3 +70,17 @@ def test_the_narrators_phrasing_does_not_choose_the_scenes():
         script = write_offline("why cats love boxes", words_for_duration(30), seed)
         assert theme_or_none(script) in (None, "sky"), script  # the sky's imagery: light, clouds, horizon
         assert atmosphere_of(script) is None, script
+
+
+@pytest.mark.parametrize("duration", [120.0, 300.0])
+def test_a_video_longer_than_the_longest_offline_script_gets_a_warning(duration):
+    result = write_script("why octopuses are so smart", False, duration, 3)
+    spoken = len(result.text.split()) / WORDS_PER_SECOND
+    assert result.source == "offline" and spoken < 0.75 * duration
+    assert len(result.warnings) == 1 and f"{duration:.0f} s video" in result.warnings[0]
+    assert "REELFORGE_LLM_BASE_URL" in result.warnings[0]
+
+
+@pytest.mark.parametrize("duration", [5.0, 30.0, 60.0])
+def test_an_offline_script_that_fills_its_video_has_no_warning(duration):
+    assert write_script("why octopuses are so smart", False, duration, 3).warnings == []

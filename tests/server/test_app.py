@@ -21,7 +21,7 @@ def test_generate_answers_script_and_a_playable_video_url_with_range(client, tmp
     response = client.post("/generate-advanced-video", json=SHORT)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"script", "video_url"} and body["script"] == SHORT["text"]
+    assert set(body) == {"script", "video_url"} and body["script"] == SHORT["text"]  # no warnings for it
     assert body["video_url"].startswith("http://testserver/videos/") and body["video_url"].endswith(".mp4")
     path = body["video_url"].removeprefix("http://testserver")
     video = client.get(path)
@@ -119,3 +119,14 @@ def test_queue_limit_per_key_is_429(tmp_path):
     settings = Settings(data_dir=tmp_path, max_queued_per_key=2)
     with TestClient(create_app(settings, start_executor=False)) as client:
         assert [client.post("/jobs", json=SHORT).status_code for _ in range(3)] == [202, 202, 429]
+
+
+def test_a_jobs_warnings_reach_the_api(tmp_path, monkeypatch):
+    monkeypatch.setenv("REELFORGE_LLM_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens: the LLM fails
+    monkeypatch.setenv("REELFORGE_LLM_FALLBACK", "1")
+    with TestClient(create_app(Settings(data_dir=tmp_path, max_duration=30))) as client:
+        body = client.post("/generate-advanced-video", json={"text": "the sea", "quality": "speed",
+                                                             "duration": 2}).json()
+        assert body["warnings"] and "used the offline writer" in body["warnings"][0]
+        job = client.get("/jobs").json()["jobs"][0]
+        assert job["state"] == "succeeded" and job["warnings"] == body["warnings"]

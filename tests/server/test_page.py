@@ -27,7 +27,8 @@ pytestmark = [pytest.mark.slow,
 def server(tmp_path_factory):
     port = free_port()
     process = start_server(tmp_path_factory.mktemp("data"), port, api_key=KEY, max_duration="30",
-                           max_upload_mb="1")
+                           max_upload_mb="1", llm_base_url="http://127.0.0.1:9/v1",  # a failing LLM: nothing
+                           llm_fallback="1")  # listens there, so a topic is written offline, with a warning
     yield f"http://127.0.0.1:{port}"
     process.kill()
     process.wait()
@@ -143,6 +144,7 @@ def test_preview_from_the_page_shows_the_storyboard_and_plays_the_draft_with_its
     assert links == {"mp4": job["video_url"], "webm": job["exports"]["webm"], "gif": job["exports"]["gif"],
                      "storyboard": job["storyboard_url"]}
     assert page.is_hidden("#download-poster") and page.is_hidden("#download-srt")
+    assert page.is_hidden("#job-warnings")  # the user's own text: nothing to warn about
     for name, kind in (("webm", "video/webm"), ("gif", "image/gif")):
         response = httpx.get(links[name], headers={"X-API-Key": KEY})
         assert response.status_code == 200 and response.headers["content-type"] == kind
@@ -152,6 +154,16 @@ def test_preview_from_the_page_shows_the_storyboard_and_plays_the_draft_with_its
     card = page.locator(f".card[data-id='{job_id}']")
     card.wait_for()
     assert card.get_attribute("data-kind") == "preview" and card.locator(".kind-tag").inner_text() == "PREVIEW"
+
+
+def test_a_jobs_warnings_show_in_the_page(page, server):
+    _open_with_key(page, server)
+    page.fill("textarea[name=text]", "the deep ocean")  # a topic: the failing LLM's script is written offline
+    page.fill("input[name=duration][type=number]", "3")
+    page.click("#preview")
+    page.wait_for_function(PLAYING, timeout=60_000)
+    warning = page.locator("#job-warnings")
+    assert warning.is_visible() and "used the offline writer" in warning.inner_text()
 
 
 def test_a_bad_upload_shows_the_servers_message(page, server, tmp_path):

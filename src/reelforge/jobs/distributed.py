@@ -139,9 +139,9 @@ class JobBoard:
         self._set(job_id, fanned_out=1)
 
     def succeed(self, job_id: str, script: str, video: str, timings: dict[str, float],
-                emotion: dict[str, str]) -> None:
+                emotion: dict[str, str], warnings: list[str]) -> None:
         self._set(job_id, result=json.dumps({"script": script, "video": video, "timings": timings,
-                                             "emotion": emotion}))
+                                             "emotion": emotion, "warnings": warnings}))
 
     def lease(self, job_id: str, task: str) -> Lock:
         """The lease a running ``task`` of the job holds (any thread of the holder may renew or release it)."""
@@ -341,7 +341,7 @@ def join_job(self: Task, job_id: str, spans: list[list[int]]) -> None:
         write_exports(plan, output, _stage_reporter(job_id))
         timings["export"] = time.perf_counter() - clock
         board.succeed(job_id, plan.script.text, output.name, timings,
-                      {"emotion": plan.emotion.emotion.value, "reason": plan.emotion.reason})
+                      {"emotion": plan.emotion.emotion.value, "reason": plan.emotion.reason}, plan.script.warnings)
 
     _run(self, job_id, "join", work)
 
@@ -354,7 +354,7 @@ def preview_job(self: Task, job_id: str, request: dict[str, Any]) -> None:
         output = _videos_dir() / f"{job_id}.mp4"
         result = preview(parse_request(request), output, _stage_reporter(job_id))
         board.succeed(job_id, result.script, output.name, result.timings,
-                      {"emotion": result.emotion, "reason": result.emotion_reason})
+                      {"emotion": result.emotion, "reason": result.emotion_reason}, result.warnings)
 
     _run(self, job_id, "preview", work)
 
@@ -418,7 +418,8 @@ class CeleryExecutor:
             self._clean(job.id, outputs=True)
         elif "result" in fields:
             result = json.loads(fields["result"])
-            self.store.succeed(job.id, result["script"], result["video"], result["timings"], result.get("emotion"))
+            self.store.succeed(job.id, result["script"], result["video"], result["timings"], result.get("emotion"),
+                               result.get("warnings"))
             self._clean(job.id, outputs=False)
         else:
             stage, progress = board_progress(fields)

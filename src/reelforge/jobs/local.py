@@ -103,7 +103,7 @@ def run_job(db_path: str, job_id: str, output_dir: str, segment_processes: int =
         store.fail(job_id, f"internal error: {type(error).__name__}: {error}")
     else:
         store.succeed(job_id, result.script, output.name, result.timings,
-                      {"emotion": result.emotion, "reason": result.emotion_reason})
+                      {"emotion": result.emotion, "reason": result.emotion_reason}, result.warnings)
 
 
 class LocalExecutor:

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     error TEXT,
     timings TEXT,
     emotion TEXT,
+    warnings TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
     cancel_requested INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL,
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, created);
 """
 # columns added since the first databases were made: ALTER TABLE adds them to an older file on open
-_ADDED_COLUMNS = {"emotion": "TEXT", "kind": "TEXT NOT NULL DEFAULT 'render'"}
+_ADDED_COLUMNS = {"emotion": "TEXT", "kind": "TEXT NOT NULL DEFAULT 'render'", "warnings": "TEXT"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Job:
     error: str | None
     timings: dict[str, float] | None
     emotion: dict[str, str] | None  # the emotion performed and why (detected or requested)
+    warnings: list[str]  # what the user should know about a finished video (a fallback script, a short one)
     attempts: int
     cancel_requested: bool
     created: float
@@ -75,7 +77,8 @@ def _job(row: sqlite3.Row) -> Job:
     return Job(row["id"], json.loads(row["request"]), row["kind"], row["owner"], row["state"], row["progress"],
                row["stage"], row["script"], row["video"], row["error"],
                json.loads(row["timings"]) if row["timings"] else None,
-               json.loads(row["emotion"]) if row["emotion"] else None, row["attempts"], bool(row["cancel_requested"]),
+               json.loads(row["emotion"]) if row["emotion"] else None,
+               json.loads(row["warnings"]) if row["warnings"] else [], row["attempts"], bool(row["cancel_requested"]),
                row["created"], row["updated"])
 
 
@@ -156,11 +159,11 @@ class JobStore:
         return job is not None and job.state == RUNNING and not job.cancel_requested
 
     def succeed(self, job_id: str, script: str, video: str, timings: dict[str, float],
-                emotion: dict[str, str] | None = None) -> None:
+                emotion: dict[str, str] | None = None, warnings: list[str] | None = None) -> None:
         self._write("UPDATE jobs SET state = ?, progress = 1, stage = 'done', script = ?, video = ?, timings = ?, "
-                    "emotion = ?, updated = ? WHERE id = ? AND state = ?",
+                    "emotion = ?, warnings = ?, updated = ? WHERE id = ? AND state = ?",
                     (SUCCEEDED, script, video, json.dumps(timings), json.dumps(emotion) if emotion else None,
-                     time.time(), job_id, RUNNING))
+                     json.dumps(warnings) if warnings else None, time.time(), job_id, RUNNING))
 
     def fail(self, job_id: str, error: str) -> None:
         self._write("UPDATE jobs SET state = ?, error = ?, updated = ? WHERE id = ? AND state IN (?, ?)",

@@ -9,6 +9,7 @@ from reelforge.script.llm import LLMConfig, write_with_llm
 from reelforge.script.offline import write_offline
 
 WORDS_PER_SECOND = 2.5
+SHORT_SCRIPT_SHARE = 0.75  # an offline script under this share of the video's length is reported
 
 
 @dataclass(frozen=True)
@@ -37,5 +38,17 @@ def write_script(text: str, is_custom: bool, duration_s: float, seed: int,
         except ScriptError as error:
             if not llm.fallback:
                 raise
-            return ScriptResult(write_offline(text, target, seed), "offline", [f"{error}; used the offline writer"])
-    return ScriptResult(write_offline(text, target, seed), "offline")
+            script = write_offline(text, target, seed)
+            return ScriptResult(script, "offline",
+                                [f"{error}; used the offline writer", *_short_warning(script, duration_s)])
+    script = write_offline(text, target, seed)
+    return ScriptResult(script, "offline", _short_warning(script, duration_s))
+
+
+def _short_warning(script: str, duration_s: float) -> list[str]:
+    """A warning when the offline writer's script fills clearly less than the video (it has a longest script)."""
+    spoken = len(script.split()) / WORDS_PER_SECOND
+    if spoken >= SHORT_SCRIPT_SHARE * duration_s:
+        return []
+    return [f"the offline writer's script is about {spoken:.0f} s of speech for a {duration_s:.0f} s video: music "
+            "fills the rest (set REELFORGE_LLM_BASE_URL to write longer scripts with an LLM, or give your own text)"]

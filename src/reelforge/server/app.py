@@ -38,6 +38,7 @@ HttpVideoRequest = http_request_model()
 class GenerateResponse(BaseModel):
     script: str
     video_url: str
+    warnings: list[str] | None = None  # what the user should know about the video (left out when nothing)
 
 
 class JobView(BaseModel):
@@ -56,6 +57,7 @@ class JobView(BaseModel):
     timings: dict[str, float] | None = None
     emotion: str | None = None
     emotion_reason: str | None = None
+    warnings: list[str] = []  # a finished job's: what the user should know about its video
     attempts: int
     created: float
     updated: float
@@ -162,7 +164,8 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
                        if done and job.kind == PREVIEW else None,
                        exports={format: f"{base}/videos/{stem}.{format}" for format in formats} if formats else None,
                        error=job.error, timings=job.timings, emotion=(job.emotion or {}).get("emotion"),
-                       emotion_reason=(job.emotion or {}).get("reason"), attempts=job.attempts, created=job.created,
+                       emotion_reason=(job.emotion or {}).get("reason"), warnings=job.warnings,
+                       attempts=job.attempts, created=job.created,
                        updated=job.updated)
 
     def submit(body: BaseModel, key: str, kind: str = RENDER) -> Job:
@@ -193,9 +196,10 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
                            "max_upload_mb": settings.max_upload_mb, "max_image_pixels": settings.max_image_pixels,
                            "max_audio_seconds": settings.max_audio_seconds}}
 
-    @app.post("/generate-advanced-video", response_model=GenerateResponse)
+    @app.post("/generate-advanced-video", response_model=GenerateResponse, response_model_exclude_none=True)
     async def generate(body: HttpVideoRequest, request: Request, key: str = Depends(owner)) -> GenerateResponse:
-        """Render synchronously (through the job queue) and answer with the script and the video's URL."""
+        """Render synchronously (through the job queue) and answer with the script and the video's URL (and its
+        warnings, if any)."""
         job = submit(body, key)
         deadline = time.monotonic() + settings.sync_timeout_s
         while not (job := store.get(job.id)).finished:
@@ -205,7 +209,8 @@ def create_app(settings: Settings | None = None, start_executor: bool = True) ->
             await asyncio.sleep(EVENT_POLL_S)
         if job.state != SUCCEEDED:
             raise HTTPException(500, detail={"field": "render", "message": f"render {job.state}: {job.error}"})
-        return GenerateResponse(script=job.script or "", video_url=f"{base_url(request)}/videos/{job.video}")
+        return GenerateResponse(script=job.script or "", video_url=f"{base_url(request)}/videos/{job.video}",
+                                warnings=job.warnings or None)
 
     @app.post("/jobs", status_code=202, response_model=JobView)
     def create_job(body: HttpVideoRequest, request: Request, key: str = Depends(owner)) -> JobView:

@@ -470,6 +470,9 @@ function showJob(job) {
   $("#job-meta").textContent = job.state === "succeeded" && seconds != null
     ? `${made} in ${seconds.toFixed(1)} s${emotion}` : `Job ${job.id.slice(0, 8)}`;
   $("#job-meta").title = job.emotion_reason ?? "";
+  const warnings = job.state === "succeeded" ? job.warnings ?? [] : [];
+  $("#job-warnings").hidden = warnings.length === 0;
+  $("#job-warnings").textContent = warnings.map((warning) => `Note: ${warning}`).join("\n");
   for (const card of document.querySelectorAll(".card")) card.classList.toggle("current", card.dataset.id === job.id);
   if (job.state === "succeeded") showVideo(job);
   else if (job.state === "failed") showJobError(job.error ?? "The render failed.");
