@@ -219,6 +219,13 @@ def test_keywords_match_inflections_not_longer_words():
     assert theme_of_text("The forest has a lone rock") == "forest"
 
 
+def test_sadness_brings_rain_but_words_that_only_sound_sad_do_not():
+    for sad in ("A sad goodbye at the station", "The willow is weeping", "A tearful farewell"):
+        assert atmosphere_of(sad) == "rain", sad
+    for calm in ("Gulls cry over the water", "They tear down the wall", "A cry of joy"):
+        assert atmosphere_of(calm) is None, calm
+
+
 @pytest.mark.parametrize("seed", [1, 3])
 def test_a_low_sun_lays_a_path_of_light_brightest_at_the_horizon(seed):
     """Where waves are too fine to draw, near the horizon, their glitter averages into a smear of the sun under

@@ -32,7 +32,8 @@ TIME_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 ATMOSPHERE_WORDS: dict[str, tuple[str, ...]] = {
-    "rain": ("rain", "storm", "wet", "thunder", "drizzle", "sad", "tear", "cry"),
+    # sadness too, but not "cry" or "tear": gulls cry, and walls are torn down
+    "rain": ("rain", "storm", "wet", "thunder", "drizzle", "sad", "weep", "tearful"),
     "snow": ("snow", "winter", "cold", "ice", "frozen", "frost", "christmas"),
     "dust": ("dust", "desert", "sand", "ancient", "old", "history", "ruin", "memory"),
     "sparks": ("fire", "spark", "forge", "energy", "electric", "power", "burn", "flame", "ember"),
