@@ -4,9 +4,9 @@ import pytest
 
 from reelforge.script import words_for_duration, write_script
 from reelforge.script.writer import WORDS_PER_SECOND
-from reelforge.scene.keywords import atmosphere_of, keywords_of, theme_or_none
-from reelforge.script.offline import (_BRIDGES, _CLOSES, _DETAILS, _HOOKS, _ORDINALS, _POINTS, _RECAP, _SHORT_LINES,
-                                      topic_phrase, write_offline)
+from reelforge.scene.keywords import atmosphere_of, keywords_of, theme_or_none, time_of_day
+from reelforge.script.offline import (_ANGLES, _BRIDGES, _CLOSES, _DETAILS, _HOOKS, _IMAGERY, _ORDINALS, _POINTS,
+                                      _RECAP, _SHORT_LINES, topic_phrase, write_offline)
 
 
 TOPICS = ["the deep ocean", "why cats love boxes", "how to start running", "the history of coffee"]
@@ -68,8 +68,18 @@ def test_the_narrators_phrasing_does_not_choose_the_scenes():
     "think" had turned Rome into abstract shapes and "quiet" had filled every scene with fog."""
     for seed in range(30):
         script = write_offline("why cats love boxes", words_for_duration(30), seed)
-        assert theme_or_none(script) in (None, "sky"), script  # the sky's imagery: light, clouds, horizon
+        assert theme_or_none(script) is None, script
         assert atmosphere_of(script) is None, script
+
+
+@pytest.mark.parametrize("topic", ["how to start running", "the history of coffee"])
+def test_a_topic_that_names_no_place_is_not_given_one(topic):
+    """Its points take angles on the topic ("the basics", "the common mistakes"): "To start, look closer at the
+    sunset" had opened a video on how to start running."""
+    for seed in range(10):
+        script = write_offline(topic, words_for_duration(30), seed)
+        assert sum(angle in script for angle in _ANGLES) == 3, script
+        assert time_of_day(script) is None and not any(image in script for image in _IMAGERY["sky"]), script
 
 
 @pytest.mark.parametrize("duration", [120.0, 300.0])

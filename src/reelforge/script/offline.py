@@ -1,7 +1,8 @@
 """An offline script writer: a topic becomes a hook, two or three points and a close, sized to the duration.
 
 It knows nothing it was not told, so it writes about the topic in the voice of a short-video narrator,
-drawing sentence shapes (seeded) and vivid words from a small lexicon of the scene themes reelforge can draw.
+drawing sentence shapes (seeded) and vivid words from a small lexicon of the scene themes reelforge can draw
+(or, for a topic that names no place, angles on the topic itself).
 The sentence shapes hold no word the scene planner reads (no "think", "quiet", "secret"): the topic and the
 imagery choose the scenes, the weather and the time of day, not the narrator's turns of phrase.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 
-from reelforge.scene.keywords import theme_of_text
+from reelforge.scene.keywords import theme_or_none
 
 _STOPWORDS = frozenset(
     "a an the of to in on at for and or but is are was were be been it its this that these those about "
@@ -29,6 +30,9 @@ _IMAGERY: dict[str, list[str]] = {
     "sky": ["the sky", "the morning light", "the sunset", "the clouds", "the horizon"],
     "abstract": ["a new idea", "the pattern", "the bigger picture", "the first step", "the spark"],
 }
+# A topic that names no place ("how to start running") is not given one: its points take angles on the topic
+# itself, with no word the scene planner reads (the scenes then follow the topic's own words, or the sky).
+_ANGLES = ["the basics", "the bigger picture", "the small details", "the common mistakes", "the hidden side"]
 
 # The topic only ever follows "about": there a noun phrase ("the history of coffee") and a question ("why cats
 # love boxes", "how to start running") both read right.
@@ -135,7 +139,8 @@ def write_offline(topic_text: str, target_words: int, seed: int) -> str:
     """
     rng = random.Random(seed)
     topic = topic_phrase(topic_text)
-    images = list(_IMAGERY[theme_of_text(topic_text)])
+    place = theme_or_none(topic_text)
+    images = list(_IMAGERY[place] if place else _ANGLES)
     rng.shuffle(images)
     points = _point_count(target_words)
     drafts = [_draft(rng, topic, images, points, target_words) for _ in range(CANDIDATES)]
