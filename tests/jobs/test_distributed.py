@@ -77,7 +77,9 @@ def settings(broker, tmp_path):
 def workers(settings):
     """Two `reelforge worker` processes, each in its own process group; {celery hostname: process}."""
     env = os.environ | {"REELFORGE_BROKER_URL": settings.broker_url, "REELFORGE_DATA_DIR": str(settings.data_dir),
-                        "REELFORGE_VISIBILITY_TIMEOUT_S": str(VISIBILITY_TIMEOUT_S)}
+                        "REELFORGE_VISIBILITY_TIMEOUT_S": str(VISIBILITY_TIMEOUT_S),
+                        # a failing LLM (nothing listens there): a topic is written offline, with a warning
+                        "REELFORGE_LLM_BASE_URL": "http://127.0.0.1:9/v1", "REELFORGE_LLM_FALLBACK": "1"}
     processes = [subprocess.Popen([sys.executable, "-m", "reelforge.cli", "worker", "--loglevel", "warning"], env=env,
                                   start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for _ in range(2)]
@@ -161,12 +163,14 @@ def test_workers_make_previews_and_the_exports_a_request_asks_for(settings, work
             "duration": 3, "seed": 5}
     with TestClient(create_app(settings)) as client:
         # a 3 s draft's frames take 0.1 s, less than the server's 0.25 s look at the workers' boards: 10 s
-        preview_id = client.post("/previews", json={**body, "duration": 10, "exports": ["gif"]}).json()["id"]
+        preview_id = client.post("/previews", json={**body, "text": "snow on the mountains", "is_custom": False,
+                                                    "duration": 10, "exports": ["gif"]}).json()["id"]
         render_id = client.post("/jobs", json={**body, "exports": ["webm"]}).json()["id"]
         seen, preview = _finish(client, preview_id)
         _, render = _finish(client, render_id)
     assert preview["state"] == "succeeded", preview["error"]
     assert render["state"] == "succeeded", render["error"]
+    assert "used the offline writer" in preview["warnings"][0] and render["warnings"] == []  # from the workers
     frames = [progress for state, stage, progress in seen if stage == "frames"]
     assert frames and 0.15 <= frames[0] <= frames[-1] <= 0.97  # the preview's own frame reports
     assert [p for _, _, p in seen] == sorted(p for _, _, p in seen)
