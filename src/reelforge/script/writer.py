@@ -32,17 +32,16 @@ def write_script(text: str, is_custom: bool, duration_s: float, seed: int,
     if is_custom:
         return ScriptResult(" ".join(text.split()), "custom")
     target = words_for_duration(duration_s)
+    warnings = []
     if llm is not None:
         try:
             return ScriptResult(write_with_llm(text, target, llm), "llm")
         except ScriptError as error:
             if not llm.fallback:
                 raise
-            script = write_offline(text, target, seed)
-            return ScriptResult(script, "offline",
-                                [f"{error}; used the offline writer", *_short_warning(script, duration_s)])
+            warnings.append(f"{error}; used the offline writer")
     script = write_offline(text, target, seed)
-    return ScriptResult(script, "offline", _short_warning(script, duration_s))
+    return ScriptResult(script, "offline", [*warnings, *_short_warning(script, duration_s)])
 
 
 def _short_warning(script: str, duration_s: float) -> list[str]:
