@@ -115,7 +115,7 @@ class CaptionRenderer:
         self.stroke = max(2, self.font.size // 12)
         self.line_height = int(self.font.size * 1.25)
         self._cache: dict[tuple[int, int], Overlay] = {}
-        self._white: dict[int, Overlay] = {}
+        self._white: dict[int, tuple[list[PlacedWord], Overlay]] = {}  # a page's layout and its white overlay
 
     def page_at(self, t: float) -> tuple[int, int] | None:
         """(page index, highlighted word index) at time t, or None when no caption shows."""
@@ -182,11 +182,11 @@ class CaptionRenderer:
         """The page's overlay with word ``active`` highlighted: its white overlay with the word's box redrawn."""
         page = self.pages[page_index]
         x0, y0, width, height = self._block(page)
-        placed = self._layout(page, width)
         if page_index not in self._white:
-            self._white[page_index] = make_overlay(self._draw(page, placed, None, (0, 0, width, height),
-                                                                        (width, height)), x0, y0)
-        white = self._white[page_index]
+            placed = self._layout(page, width)
+            self._white[page_index] = placed, make_overlay(self._draw(page, placed, None, (0, 0, width, height),
+                                                                      (width, height)), x0, y0)
+        placed, white = self._white[page_index]
         left, top, right, bottom = next(word.box for word in placed if word.index == active)
         # the box in frame pixels, widened to even edges (chroma samples cover 2x2 pixels) inside the overlay
         left, top = max(x0 + left, white.x) // 2 * 2, max(y0 + top, white.y) // 2 * 2
